@@ -1,5 +1,7 @@
 package dev.med42.model;
 
+import java.util.Arrays;
+
 /**
  * One conversation's state over a loaded {@link LlamaModel}: its KV cache, its position and its scratch
  * buffers. Feed it tokens with {@link #evaluate}; it returns the logits predicting the next token.
@@ -11,11 +13,13 @@ public final class LlamaSession implements AutoCloseable {
     private final LlamaModel model;
     private final Transformer transformer;
     private final int contextSize;
+    private final int[] tokens; // the tokens at positions 0 .. position-1, for prefix reuse
     private int position;
 
     LlamaSession(LlamaModel model, int contextSize, KVCacheType kvCacheType) {
         this.model = model;
         this.contextSize = contextSize;
+        this.tokens = new int[contextSize];
         this.transformer = new Transformer(model.weights(), model.config(), contextSize, kvCacheType);
     }
 
@@ -63,8 +67,21 @@ public final class LlamaSession implements AutoCloseable {
             }
         }
         float[][] logits = transformer.forward(tokens, position, allLogits);
+        System.arraycopy(tokens, 0, this.tokens, position, tokens.length);
         position += tokens.length;
         return logits;
+    }
+
+    /** How many leading tokens of {@code prompt} this session already holds at the same positions. */
+    public int commonPrefixLength(int[] prompt) {
+        int n = Math.min(position, prompt.length);
+        int i = Arrays.mismatch(tokens, 0, n, prompt, 0, n);
+        return i < 0 ? n : i;
+    }
+
+    /** The tokens the session holds, positions 0 to {@link #position()} - 1. */
+    public int[] tokens() {
+        return Arrays.copyOf(tokens, position);
     }
 
     /** Forgets every position from {@code newPosition} on, keeping the cache before it (for prefix reuse). */
