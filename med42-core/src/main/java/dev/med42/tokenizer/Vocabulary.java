@@ -107,7 +107,7 @@ public final class Vocabulary {
             }
         }
         scores = array(metadata, SCORES, GGUFValueType.FLOAT32)
-                .map(a -> a.floats())
+                .map(GGUFArray::floats)
                 .orElseGet(() -> new float[n]);
         requireLength(SCORES, scores.length, n);
         for (int id = 0; id < n; id++) {
