@@ -19,18 +19,18 @@ import java.util.Map;
  * tests read them the way real files are read. It starts like Llama 2: {@code <unk>}, {@code <s>}, {@code
  * </s>}. Metadata values: String, Boolean, Integer (int32), Long (uint32), Float, String[], float[], int[].
  */
-final class HandMadeVocabulary {
+public final class HandMadeVocabulary {
     private final List<String> texts = new ArrayList<>();
     private final List<Float> scores = new ArrayList<>();
     private final List<Integer> types = new ArrayList<>();
     private final Map<String, Object> metadata = new LinkedHashMap<>();
 
-    HandMadeVocabulary() {
+    public HandMadeVocabulary() {
         metadata.put(Vocabulary.MODEL, "llama");
         add("<unk>", 0, TokenType.UNKNOWN).add("<s>", 0, TokenType.CONTROL).add("</s>", 0, TokenType.CONTROL);
     }
 
-    HandMadeVocabulary add(String text, float score, TokenType type) {
+    public HandMadeVocabulary add(String text, float score, TokenType type) {
         texts.add(text);
         scores.add(score);
         types.add(type.code());
@@ -50,7 +50,7 @@ final class HandMadeVocabulary {
     }
 
     /** Sets a metadata value, replacing the token arrays too when given their keys; null removes the key. */
-    HandMadeVocabulary set(String key, Object value) {
+    public HandMadeVocabulary set(String key, Object value) {
         metadata.put(key, value);
         return this;
     }
@@ -59,7 +59,7 @@ final class HandMadeVocabulary {
         return texts.indexOf(text);
     }
 
-    Path write(Path file) {
+    public Path write(Path file) {
         Map<String, Object> all = new LinkedHashMap<>();
         all.put(Vocabulary.TOKENS, texts.toArray(String[]::new));
         float[] s = new float[scores.size()];
