@@ -43,6 +43,7 @@ public final class SentencePieceTokenizer {
      * @throws IllegalArgumentException when the text has a byte that the vocabulary cannot spell
      */
     public int[] encode(String text, boolean addSpecial, boolean parseSpecial) {
+        // A lone surrogate, which UTF-8 cannot hold, becomes '?' here.
         return encode(text.getBytes(StandardCharsets.UTF_8), addSpecial, parseSpecial);
     }
 
