@@ -13,7 +13,7 @@ public final class Main {
     private Main() {}
 
     static List<Command> commands() {
-        return List.of(new InfoCommand());
+        return List.of(new InfoCommand(), new TokenizeCommand());
     }
 
     public static void main(String[] args) {
