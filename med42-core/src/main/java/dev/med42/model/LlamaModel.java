@@ -1,6 +1,8 @@
 package dev.med42.model;
 
 import dev.med42.gguf.GGUFFile;
+import dev.med42.tokenizer.SentencePieceTokenizer;
+import dev.med42.tokenizer.Vocabulary;
 import java.io.IOException;
 import java.nio.file.Path;
 
@@ -13,11 +15,13 @@ public final class LlamaModel implements AutoCloseable {
     private final GGUFFile file;
     private final LlamaConfig config;
     private final LlamaWeights weights;
+    private final SentencePieceTokenizer tokenizer;
 
-    private LlamaModel(GGUFFile file, LlamaConfig config, LlamaWeights weights) {
+    private LlamaModel(GGUFFile file, LlamaConfig config, LlamaWeights weights, SentencePieceTokenizer tokenizer) {
         this.file = file;
         this.config = config;
         this.weights = weights;
+        this.tokenizer = tokenizer;
     }
 
     /**
@@ -29,7 +33,8 @@ public final class LlamaModel implements AutoCloseable {
         GGUFFile file = GGUFFile.open(path);
         try {
             LlamaConfig config = LlamaConfig.fromMetadata(file.metadata());
-            return new LlamaModel(file, config, LlamaWeights.load(file, config));
+            SentencePieceTokenizer tokenizer = new SentencePieceTokenizer(Vocabulary.from(file.metadata()));
+            return new LlamaModel(file, config, LlamaWeights.load(file, config), tokenizer);
         } catch (IllegalArgumentException e) {
             file.close();
             throw new dev.med42.gguf.GGUFFormatException(path, 0, e.getMessage());
@@ -45,6 +50,11 @@ public final class LlamaModel implements AutoCloseable {
 
     public GGUFFile file() {
         return file;
+    }
+
+    /** The model's tokenizer, built from its GGUF vocabulary. */
+    public SentencePieceTokenizer tokenizer() {
+        return tokenizer;
     }
 
     LlamaWeights weights() {
