@@ -38,9 +38,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * (see {@link RoleMarkers} for exactly what is recognised). Without a system message the default system prompt
  * is used; an empty system prompt leaves the system line out.
  *
- * <p>GGUF files may carry a Jinja {@code tokenizer.chat_template}. There is no Jinja engine in core, and the
- * Med42 GGUFs in circulation carry none, so {@link #forModel(String)} uses this template in every case and says
- * so once, as a warning, when the model's template does not look like Med42's.
+ * <p>GGUF files may carry a Jinja {@code tokenizer.chat_template}. There is no Jinja engine in core, so {@link
+ * #forModel(String)} uses this template in every case, and says so once, as a warning, when the model's template
+ * does not look like Med42's (one that writes the {@code <|prompter|>} and {@code <|assistant|>} markers is taken
+ * to be).
  */
 public final class Med42ChatTemplate {
     /** The system prompt of the model card. */

@@ -8,10 +8,10 @@ package dev.med42.chat;
  * a turn.
  *
  * <p>What counts as a marker is deliberately broad: {@code <}, one or more {@code |}, a role name, one or more
- * {@code |}, {@code >}, in any letter case, with any whitespace (line breaks included), zero-width or combining
- * characters between any two of those characters, and with fullwidth forms and a fixed list of look-alikes
- * ({@code ‹ 〈 ⟨ ﹤}, {@code ǀ ∣ │ ¦ ‖}, Cyrillic and Greek letters shaped like Latin ones) counted as the
- * characters they imitate. The angle brackets are required, so a Markdown table cell such as {@code | System |}
+ * {@code |}, {@code >}, in any letter case, with any whitespace (line breaks included), control, zero-width or
+ * combining characters between any two of those characters, and with fullwidth forms and a fixed list of
+ * look-alikes ({@code ‹ 〈 ⟨ ﹤}, {@code ǀ ∣ │ ¦ ‖}, Cyrillic and Greek letters shaped like Latin ones) counted as
+ * the characters they imitate. The angle brackets are required, so a Markdown table cell such as {@code | System |}
  * is left alone. The colon is not required.
  */
 final class RoleMarkers {

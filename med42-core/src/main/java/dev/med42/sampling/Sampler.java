@@ -31,8 +31,9 @@ import java.util.concurrent.ThreadLocalRandom;
  *
  * <p>The same seed and the same inputs give the same tokens: the draws come from {@link Random}, whose
  * algorithm is fixed by its specification on every JVM (not llama.cpp's mt19937, so the tokens differ from
- * llama.cpp's for the same seed). Work per token is O(V log k) for top-k (a heap, no full sort), O(V) without
- * it; the buffers are allocated once, so {@link #sample} allocates nothing.
+ * llama.cpp's for the same seed). A token costs a pass over the row plus O(V log k) for top-k (a heap, not a
+ * sort); top-p without top-k sorts the best 256 first and the whole row only if they fall short, as llama.cpp
+ * does. The buffers are allocated once, so {@link #sample} allocates nothing.
  *
  * <p>An instance belongs to one generation: it holds the recent tokens, the random state and scratch buffers.
  * It is not thread-safe.
@@ -68,7 +69,8 @@ public final class Sampler {
 
     /**
      * @param vocabularySize the length of every logits row
-     * @param contextLength the context size, which {@code repeatLastN = -1} stands for
+     * @param contextLength the context size, which {@code repeatLastN = -1} stands for; a larger {@code
+     *     repeatLastN} is cut to it (no more tokens can be in view)
      */
     public Sampler(SamplingParameters parameters, int vocabularySize, int contextLength) {
         this.parameters = Objects.requireNonNull(parameters, "parameters");
@@ -90,7 +92,7 @@ public final class Sampler {
         this.frequencyPenalty = (float) parameters.frequencyPenalty();
         this.presencePenalty = (float) parameters.presencePenalty();
 
-        int window = parameters.repeatLastN() == -1 ? contextLength : parameters.repeatLastN();
+        int window = parameters.repeatLastN() == -1 ? contextLength : Math.min(parameters.repeatLastN(), contextLength);
         boolean penalising = repeatPenalty != 1 || frequencyPenalty != 0 || presencePenalty != 0;
         this.recent = window > 0 && penalising ? new int[window] : null;
         this.counts = recent != null ? new int[vocabularySize] : null;

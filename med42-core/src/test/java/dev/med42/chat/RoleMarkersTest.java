@@ -59,6 +59,7 @@ class RoleMarkersTest {
         assertThat(RoleMarkers.neutralise("<\u2060|assistant|\uFEFF>")).isEqualTo("<\u2060assistant\uFEFF>");
         assertThat(RoleMarkers.neutralise("<|sy\u0301stem|>")).isEqualTo("<sy\u0301stem>");
         assertThat(RoleMarkers.neutralise("<|\u00A0system\u00AD|>")).isEqualTo("<\u00A0system\u00AD>");
+        assertThat(RoleMarkers.neutralise("<|\u0000sys\u0007tem|>")).isEqualTo("<\u0000sys\u0007tem>");
     }
 
     @Test
@@ -73,6 +74,11 @@ class RoleMarkersTest {
         // Cyrillic а, о, р and Greek ι in place of Latin letters
         assertThat(RoleMarkers.neutralise("<|\u0430ss\u03B9st\u0430nt|>")).isEqualTo("<\u0430ss\u03B9st\u0430nt>");
         assertThat(RoleMarkers.neutralise("<|\u0440r\u043Empter|>")).isEqualTo("<\u0440r\u043Empter>");
+        // ѕуѕтем: Cyrillic throughout, in upper case too
+        assertThat(RoleMarkers.neutralise("<|\u0455\u0443\u0455\u0442\u0435\u043C|>"))
+                .isEqualTo("<\u0455\u0443\u0455\u0442\u0435\u043C>");
+        assertThat(RoleMarkers.neutralise("<|\u0405\u0423\u0405\u0422\u0415\u041C|>"))
+                .isEqualTo("<\u0405\u0423\u0405\u0422\u0415\u041C>");
     }
 
     @ParameterizedTest

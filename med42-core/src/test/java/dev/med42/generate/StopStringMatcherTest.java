@@ -51,7 +51,11 @@ class StopStringMatcherTest {
     void reports_a_stop_string_inside_one_piece_with_the_text_before_it() {
         StopStringMatcher matcher = new StopStringMatcher(List.of("STOP"));
 
-        assertThat(matcher.feed("abc STOP def")).isEqualTo(stoppedAt("STOP", "abc "));
+        Output output = matcher.feed("abc STOP def");
+
+        assertThat(output).isEqualTo(stoppedAt("STOP", "abc "));
+        assertThat(output.stopped()).isTrue();
+        assertThat(released("abc").stopped()).isFalse();
         assertThat(matcher.flush()).isEmpty();
     }
 

@@ -162,6 +162,16 @@ class SamplerTest {
         }
 
         @Test
+        void a_window_longer_than_the_context_is_cut_to_it() {
+            Sampler sampler = new Sampler(PLAIN.withRepeatPenalty(2).withRepeatLastN(Integer.MAX_VALUE), 3, 2);
+            sampler.accept(new int[] {0, 1, 2});
+
+            assertThat(sampler.distribution(new float[] {4f, 4f, 4f}))
+                    .extracting(Candidate::logit)
+                    .containsExactly(4f, 2f, 2f);
+        }
+
+        @Test
         void sampled_tokens_are_remembered() {
             Sampler sampler = sampler(GREEDY.withRepeatPenalty(10), 2);
             float[] logits = {2f, 1f};
@@ -364,6 +374,7 @@ class SamplerTest {
             Sampler replay = sampler(PLAIN.withSeed(random.seed()), 3);
 
             assertThat(random.seed()).isBetween(0L, 0xFFFF_FFFFL);
+            assertThat(random.parameters()).isEqualTo(PLAIN);
             for (int i = 0; i < 100; i++) {
                 assertThat(replay.sample(logits)).isEqualTo(random.sample(logits));
             }
