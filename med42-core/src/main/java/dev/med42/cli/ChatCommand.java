@@ -23,8 +23,8 @@ import java.util.List;
  * or end of input ends it). Each turn reuses the cache of the previous ones.
  */
 final class ChatCommand implements Command {
-    static final Option SYSTEM = Option.value("TEXT", "system prompt (default: the model card's)", "-sys",
-            "--system-prompt");
+    static final Option SYSTEM =
+            Option.value("TEXT", "system prompt (default: the model card's)", "-sys", "--system-prompt");
     static final Option TOKENS = Option.value("N", "most tokens per answer (-1 = until EOS)", "-n", "--n-predict");
 
     /** The model card's llama.cpp example: temperature 0.7, repeat penalty 1.1. */
@@ -57,9 +57,12 @@ final class ChatCommand implements Command {
         var oneShot = PromptOptions.prompt(args);
         try (LlamaModel model = ModelOptions.load(args, err);
                 LlamaSession session = ModelOptions.session(model, args)) {
-            Med42ChatTemplate template = args.string(SYSTEM).map(Med42ChatTemplate::new)
-                    .orElseGet(() -> Med42ChatTemplate.forModel(
-                            model.file().metadata().getString("tokenizer.chat_template").orElse(null)));
+            Med42ChatTemplate template = args.string(SYSTEM)
+                    .map(Med42ChatTemplate::new)
+                    .orElseGet(() -> Med42ChatTemplate.forModel(model.file()
+                            .metadata()
+                            .getString("tokenizer.chat_template")
+                            .orElse(null)));
             Conversation conversation = new Conversation(model, session, template, options, out, err);
             if (oneShot.isPresent()) {
                 conversation.answer(oneShot.get());
@@ -91,8 +94,13 @@ final class ChatCommand implements Command {
         private final PrintStream err;
         private final List<ChatMessage> history = new ArrayList<>();
 
-        Conversation(LlamaModel model, LlamaSession session, Med42ChatTemplate template, GenerationOptions options,
-                PrintStream out, PrintStream err) {
+        Conversation(
+                LlamaModel model,
+                LlamaSession session,
+                Med42ChatTemplate template,
+                GenerationOptions options,
+                PrintStream out,
+                PrintStream err) {
             this.model = model;
             this.session = session;
             this.template = template;
@@ -106,16 +114,22 @@ final class ChatCommand implements Command {
             SentencePieceTokenizer tokenizer = model.tokenizer();
             int bos = tokenizer.vocabulary().bos().orElse(1);
             int eos = tokenizer.vocabulary().eos().orElse(2);
-            int[] prompt = template.render(history).toTokens((text, special) -> tokenizer.encode(text, false, special),
-                    bos, eos);
+            int[] prompt = template.render(history)
+                    .toTokens((text, special) -> tokenizer.encode(text, false, special), bos, eos);
             StringBuilder answer = new StringBuilder();
             // The first piece of an answer starts with SentencePiece's space: not part of what the user reads.
-            GenerationResult result = new Generator(model).generate(session, prompt, options, (token, text) -> {
-                String shown = answer.isEmpty() ? text.stripLeading() : text;
-                answer.append(shown);
-                out.print(shown);
-                out.flush();
-            }, new Cancellation());
+            GenerationResult result = new Generator(model)
+                    .generate(
+                            session,
+                            prompt,
+                            options,
+                            (token, text) -> {
+                                String shown = answer.isEmpty() ? text.stripLeading() : text;
+                                answer.append(shown);
+                                out.print(shown);
+                                out.flush();
+                            },
+                            new Cancellation());
             out.println();
             history.add(ChatMessage.assistant(answer.toString()));
             err.print(result.timings().report());

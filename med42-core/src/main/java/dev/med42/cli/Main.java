@@ -13,7 +13,7 @@ public final class Main {
     private Main() {}
 
     static List<Command> commands() {
-        return List.of(new InfoCommand(), new TokenizeCommand());
+        return List.of(new InfoCommand(), new TokenizeCommand(), new RunCommand(), new ChatCommand());
     }
 
     public static void main(String[] args) {

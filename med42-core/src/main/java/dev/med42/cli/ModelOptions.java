@@ -14,23 +14,25 @@ final class ModelOptions {
     static final Option MODEL = Option.value("FILE", "GGUF model file (or the stem of a split model)", "-m", "--model");
     static final Option CONTEXT = Option.value("N", "context size in tokens (0 = the model's)", "-c", "--ctx-size");
     static final Option THREADS = Option.value("N", "threads (default: the machine's cores)", "-t", "--threads");
-    static final Option CACHE_TYPE = Option.value("TYPE", "KV cache type: f16 (default) or f32", "-ctk", "--cache-type-k");
-    static final Option GPU_LAYERS = Option.value("N", "accepted for llama.cpp compatibility; ignored (CPU only)", "-ngl",
-            "--n-gpu-layers");
+    static final Option CACHE_TYPE =
+            Option.value("TYPE", "KV cache type: f16 (default) or f32", "-ctk", "--cache-type-k");
+    static final Option GPU_LAYERS =
+            Option.value("N", "accepted for llama.cpp compatibility; ignored (CPU only)", "-ngl", "--n-gpu-layers");
 
     static final Option TEMPERATURE = Option.value("T", "temperature (0 = greedy)", "--temp");
     static final Option TOP_K = Option.value("K", "top-k sampling (0 = off)", "--top-k");
     static final Option TOP_P = Option.value("P", "top-p sampling (1 = off)", "--top-p");
     static final Option MIN_P = Option.value("P", "min-p sampling (0 = off)", "--min-p");
     static final Option REPEAT_PENALTY = Option.value("R", "repeat penalty (1 = off)", "--repeat-penalty");
-    static final Option REPEAT_LAST_N = Option.value("N", "tokens the penalties look back on (-1 = context)", "--repeat-last-n");
+    static final Option REPEAT_LAST_N =
+            Option.value("N", "tokens the penalties look back on (-1 = context)", "--repeat-last-n");
     static final Option FREQUENCY_PENALTY = Option.value("F", "frequency penalty (0 = off)", "--frequency-penalty");
     static final Option PRESENCE_PENALTY = Option.value("P", "presence penalty (0 = off)", "--presence-penalty");
     static final Option SEED = Option.value("N", "random seed (-1 = random)", "-s", "--seed");
 
     static final List<Option> RUNTIME = List.of(MODEL, CONTEXT, THREADS, CACHE_TYPE, GPU_LAYERS);
-    static final List<Option> SAMPLING = List.of(TEMPERATURE, TOP_K, TOP_P, MIN_P, REPEAT_PENALTY, REPEAT_LAST_N,
-            FREQUENCY_PENALTY, PRESENCE_PENALTY, SEED);
+    static final List<Option> SAMPLING = List.of(
+            TEMPERATURE, TOP_K, TOP_P, MIN_P, REPEAT_PENALTY, REPEAT_LAST_N, FREQUENCY_PENALTY, PRESENCE_PENALTY, SEED);
 
     private ModelOptions() {}
 

@@ -16,8 +16,8 @@ import java.util.List;
  * exactly the generated text; load messages and timings go to stderr.
  */
 final class RunCommand implements Command {
-    static final Option TOKENS = Option.value("N", "tokens to generate (-1 = until EOS or the context is full)", "-n",
-            "--n-predict");
+    static final Option TOKENS =
+            Option.value("N", "tokens to generate (-1 = until EOS or the context is full)", "-n", "--n-predict");
 
     @Override
     public String name() {

@@ -30,8 +30,12 @@ public final class Generator {
      *
      * @throws dev.med42.model.ContextOverflowException when the prompt does not fit in the session's context
      */
-    public GenerationResult generate(LlamaSession session, int[] prompt, GenerationOptions options,
-            TokenListener listener, Cancellation cancellation) {
+    public GenerationResult generate(
+            LlamaSession session,
+            int[] prompt,
+            GenerationOptions options,
+            TokenListener listener,
+            Cancellation cancellation) {
         if (prompt.length == 0) {
             throw new IllegalArgumentException("the prompt has no tokens");
         }
@@ -102,7 +106,7 @@ public final class Generator {
         }
         long generationNanos = System.nanoTime() - start;
         Timings timings = new Timings(prompt.length - reused, promptNanos, count, generationNanos);
-        return new GenerationResult(text.toString(), Arrays.copyOf(generated, count), reason, stopString,
-                prompt.length, timings);
+        return new GenerationResult(
+                text.toString(), Arrays.copyOf(generated, count), reason, stopString, prompt.length, timings);
     }
 }

@@ -29,15 +29,23 @@ public record Timings(int promptTokens, long promptNanos, int generatedTokens, l
     public String report() {
         return line("prompt eval time", promptNanos, promptTokens)
                 + line("       eval time", generationNanos, generatedTokens)
-                + String.format(Locale.ROOT, "      total time = %10.2f ms / %5d tokens%n", totalNanos() / 1e6,
+                + String.format(
+                        Locale.ROOT,
+                        "      total time = %10.2f ms / %5d tokens%n",
+                        totalNanos() / 1e6,
                         promptTokens + generatedTokens);
     }
 
     private static String line(String label, long nanos, int tokens) {
         double ms = nanos / 1e6;
-        return String.format(Locale.ROOT,
-                "%s = %10.2f ms / %5d tokens (%8.2f ms per token, %8.2f tokens per second)%n", label, ms, tokens,
-                tokens == 0 ? 0.0 : ms / tokens, perSecond(tokens, nanos));
+        return String.format(
+                Locale.ROOT,
+                "%s = %10.2f ms / %5d tokens (%8.2f ms per token, %8.2f tokens per second)%n",
+                label,
+                ms,
+                tokens,
+                tokens == 0 ? 0.0 : ms / tokens,
+                perSecond(tokens, nanos));
     }
 
     private static double perSecond(int tokens, long nanos) {
