@@ -13,7 +13,8 @@ public final class Main {
     private Main() {}
 
     static List<Command> commands() {
-        return List.of(new InfoCommand(), new TokenizeCommand(), new RunCommand(), new ChatCommand());
+        return List.of(
+                new InfoCommand(), new TokenizeCommand(), new RunCommand(), new ChatCommand(), new PerplexityCommand());
     }
 
     public static void main(String[] args) {

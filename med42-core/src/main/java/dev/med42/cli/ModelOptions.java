@@ -54,13 +54,17 @@ final class ModelOptions {
         if (context < 0) {
             throw new UsageException("-c must be 0 (the model's context) or positive, got " + context);
         }
+        return model.newSession(context == 0 ? model.config().contextLength() : context, cacheType(args));
+    }
+
+    /** The KV cache type of {@code -ctk}: f16 (the default) or f32. */
+    static KVCacheType cacheType(Arguments args) throws UsageException {
         String type = args.string(CACHE_TYPE, "f16").toLowerCase(Locale.ROOT);
-        KVCacheType cacheType = switch (type) {
+        return switch (type) {
             case "f16" -> KVCacheType.F16;
             case "f32" -> KVCacheType.F32;
             default -> throw new UsageException("unsupported KV cache type " + type + " (f16 or f32)");
         };
-        return model.newSession(context == 0 ? model.config().contextLength() : context, cacheType);
     }
 
     /** Sampling parameters from the options, each defaulting to {@code defaults}. */

@@ -10,6 +10,9 @@ import java.util.Arrays;
  * same model, from several threads, since the weights are read-only.
  */
 public final class LlamaSession implements AutoCloseable {
+    /** Tokens evaluated together: enough to read each weight block once for many tokens. */
+    static final int MICRO_BATCH = 128;
+
     private final LlamaModel model;
     private final Transformer transformer;
     private final int contextSize;
@@ -66,9 +69,20 @@ public final class LlamaSession implements AutoCloseable {
                 throw new IllegalArgumentException("token id " + token + " is outside the vocabulary of " + vocabulary);
             }
         }
-        float[][] logits = transformer.forward(tokens, position, allLogits);
-        System.arraycopy(tokens, 0, this.tokens, position, tokens.length);
-        position += tokens.length;
+        // Micro-batches bound the scratch memory; each token's result does not depend on how they are cut.
+        float[][] logits = new float[allLogits ? tokens.length : 1][];
+        for (int from = 0; from < tokens.length; from += MICRO_BATCH) {
+            int to = Math.min(tokens.length, from + MICRO_BATCH);
+            boolean last = to == tokens.length;
+            float[][] part = transformer.forward(Arrays.copyOfRange(tokens, from, to), position, allLogits);
+            if (allLogits) {
+                System.arraycopy(part, 0, logits, from, part.length);
+            } else if (last) {
+                logits[0] = part[part.length - 1];
+            }
+            System.arraycopy(tokens, from, this.tokens, position, to - from);
+            position = position + to - from;
+        }
         return logits;
     }
 
