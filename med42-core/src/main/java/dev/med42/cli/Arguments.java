@@ -41,8 +41,8 @@ public final class Arguments {
             }
             Option option = byName.get(name);
             if (option == null) {
-                throw new UsageException("unknown option " + name + " for '" + command + "' (see: med42 " + command
-                        + " --help)");
+                throw new UsageException(
+                        "unknown option " + name + " for '" + command + "' (see: med42 " + command + " --help)");
             }
             if (!option.takesValue()) {
                 if (inlineValue != null) {

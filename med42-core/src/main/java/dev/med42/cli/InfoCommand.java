@@ -36,11 +36,13 @@ final class InfoCommand implements Command {
     }
 
     static void print(GGUFFile file, PrintStream out) {
-        out.printf("* File: %s (GGUF v%d, %,d bytes, alignment %d)%n", file.path(), file.version(), file.byteSize(),
-                file.alignment());
+        out.printf(
+                "* File: %s (GGUF v%d, %,d bytes, alignment %d)%n",
+                file.path(), file.version(), file.byteSize(), file.alignment());
         out.printf("* %d key/value pairs:%n", file.metadata().size());
         int i = 1;
-        for (Map.Entry<String, dev.med42.gguf.GGUFValue> e : file.metadata().asMap().entrySet()) {
+        for (Map.Entry<String, dev.med42.gguf.GGUFValue> e :
+                file.metadata().asMap().entrySet()) {
             out.printf("  %4d: %-8s %-45s = %s%n", i++, e.getValue().type(), e.getKey(), e.getValue());
         }
         out.printf("* %d tensors:%n", file.tensors().size());
@@ -54,8 +56,9 @@ final class InfoCommand implements Command {
             bytes += t.byteSize();
         }
         out.printf("* parameters: %,d (%.2f B)%n", params, params / 1e9);
-        out.printf("* tensor data: %,d bytes (%.2f GiB), %.2f bits per weight%n", bytes, bytes / (double) (1L << 30),
-                params == 0 ? 0.0 : bytes * 8.0 / params);
+        out.printf(
+                "* tensor data: %,d bytes (%.2f GiB), %.2f bits per weight%n",
+                bytes, bytes / (double) (1L << 30), params == 0 ? 0.0 : bytes * 8.0 / params);
         file.bytesByType().forEach((type, b) -> out.printf("    %-6s %,14d bytes%n", type, b));
     }
 }

@@ -92,7 +92,8 @@ public final class GGUFArray {
     }
 
     private IllegalArgumentException wrongType(String wanted) {
-        return new IllegalArgumentException("array of " + elementType + " where an array of " + wanted + " was expected");
+        return new IllegalArgumentException(
+                "array of " + elementType + " where an array of " + wanted + " was expected");
     }
 
     /** A short summary such as {@code [STRING × 32000]}, or the elements themselves when there are few. */

@@ -87,8 +87,8 @@ final class GGUFCursor {
         long length = u64(what + " length");
         if (length < 0 || length > remaining()) {
             position = start;
-            throw error(what + " length " + Long.toUnsignedString(length) + " does not fit in the "
-                    + (remaining() - 8) + " bytes left in the file");
+            throw error(what + " length " + Long.toUnsignedString(length) + " does not fit in the " + (remaining() - 8)
+                    + " bytes left in the file");
         }
         long at = take(length, what);
         byte[] bytes = data.asSlice(at, length).toArray(ValueLayout.JAVA_BYTE);

@@ -2,7 +2,6 @@ package dev.med42.gguf;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;
-
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.OptionalLong;
@@ -45,8 +44,7 @@ public final class GGUFMetadata {
         }
         long n = (Long) value.get().value();
         if (value.get().type() == GGUFValueType.UINT64 && n < 0) {
-            throw new IllegalArgumentException(
-                    "metadata key " + key + " is too large: " + Long.toUnsignedString(n));
+            throw new IllegalArgumentException("metadata key " + key + " is too large: " + Long.toUnsignedString(n));
         }
         return OptionalLong.of(n);
     }
@@ -73,8 +71,7 @@ public final class GGUFMetadata {
             return Optional.empty();
         }
         if (!ok.test(value)) {
-            throw new IllegalArgumentException(
-                    "metadata key " + key + " is " + value.type() + ", expected " + wanted);
+            throw new IllegalArgumentException("metadata key " + key + " is " + value.type() + ", expected " + wanted);
         }
         return Optional.of(value);
     }
@@ -87,5 +84,4 @@ public final class GGUFMetadata {
     public String toString() {
         return "GGUFMetadata" + values.keySet();
     }
-
 }

@@ -42,8 +42,10 @@ final class GGUFReader {
         }
         int version = in.u32("version");
         if (version != 2 && version != 3) {
-            throw in.error(4, "unsupported GGUF version " + Integer.toUnsignedString(version)
-                    + " (this reader supports versions 2 and 3)");
+            throw in.error(
+                    4,
+                    "unsupported GGUF version " + Integer.toUnsignedString(version)
+                            + " (this reader supports versions 2 and 3)");
         }
         long tensorCount = in.u64("tensor count");
         long kvCount = in.u64("metadata count");
@@ -81,8 +83,8 @@ final class GGUFReader {
         long typeAt = in.position();
         int typeId = in.u32("type of " + key);
         GGUFValueType type = GGUFValueType.fromId(Integer.toUnsignedLong(typeId))
-                .orElseThrow(() -> in.error(typeAt, "unknown metadata value type " + Integer.toUnsignedString(typeId)
-                        + " for key " + key));
+                .orElseThrow(() -> in.error(
+                        typeAt, "unknown metadata value type " + Integer.toUnsignedString(typeId) + " for key " + key));
         Object value = switch (type) {
             case UINT8, INT8, UINT16, INT16, UINT32, INT32, UINT64, INT64 -> integer(type, key);
             case FLOAT32 -> in.f32(key);
@@ -110,8 +112,8 @@ final class GGUFReader {
         long typeAt = in.position();
         int typeId = in.u32("array element type of " + key);
         GGUFValueType type = GGUFValueType.fromId(Integer.toUnsignedLong(typeId))
-                .orElseThrow(() -> in.error(typeAt, "unknown array element type "
-                        + Integer.toUnsignedString(typeId) + " for key " + key));
+                .orElseThrow(() -> in.error(
+                        typeAt, "unknown array element type " + Integer.toUnsignedString(typeId) + " for key " + key));
         long countAt = in.position();
         long count = in.u64("array length of " + key);
         in.requireRoomFor(count, type.minBytes(), "array " + key + " element");
@@ -199,8 +201,10 @@ final class GGUFReader {
         long dimsAt = in.position();
         int rank = in.u32("dimension count of tensor " + name);
         if (rank < 1 || rank > MAX_DIMS) {
-            throw in.error(dimsAt, "tensor " + name + " has " + Integer.toUnsignedString(rank)
-                    + " dimensions; GGUF allows 1 to " + MAX_DIMS);
+            throw in.error(
+                    dimsAt,
+                    "tensor " + name + " has " + Integer.toUnsignedString(rank) + " dimensions; GGUF allows 1 to "
+                            + MAX_DIMS);
         }
         long[] shape = new long[rank];
         long elements = 1;
@@ -208,8 +212,8 @@ final class GGUFReader {
             long dimAt = in.position();
             shape[d] = in.u64("dimension " + d + " of tensor " + name);
             if (shape[d] <= 0) {
-                throw in.error(dimAt, "tensor " + name + " has dimension " + d + " = "
-                        + Long.toUnsignedString(shape[d]));
+                throw in.error(
+                        dimAt, "tensor " + name + " has dimension " + d + " = " + Long.toUnsignedString(shape[d]));
             }
             if (elements > Long.MAX_VALUE / shape[d]) {
                 throw in.error(dimAt, "tensor " + name + " shape " + Arrays.toString(shape) + " overflows 64 bits");
@@ -219,17 +223,21 @@ final class GGUFReader {
         long typeAt = in.position();
         int typeId = in.u32("type of tensor " + name);
         GGMLType type = GGMLType.fromId(Integer.toUnsignedLong(typeId))
-                .orElseThrow(() -> in.error(typeAt, "tensor " + name + " has unknown ggml type "
-                        + Integer.toUnsignedString(typeId)));
+                .orElseThrow(() -> in.error(
+                        typeAt, "tensor " + name + " has unknown ggml type " + Integer.toUnsignedString(typeId)));
         if (shape[0] % type.blockSize() != 0) {
-            throw in.error(typeAt, "tensor " + name + " row length " + shape[0] + " is not a multiple of the "
-                    + type + " block size " + type.blockSize());
+            throw in.error(
+                    typeAt,
+                    "tensor " + name + " row length " + shape[0] + " is not a multiple of the " + type + " block size "
+                            + type.blockSize());
         }
         long offsetAt = in.position();
         long offset = in.u64("data offset of tensor " + name);
         if (offset < 0 || offset % alignment != 0) {
-            throw in.error(offsetAt, "tensor " + name + " data offset " + Long.toUnsignedString(offset)
-                    + " is not a multiple of the alignment " + alignment);
+            throw in.error(
+                    offsetAt,
+                    "tensor " + name + " data offset " + Long.toUnsignedString(offset)
+                            + " is not a multiple of the alignment " + alignment);
         }
         long byteSize;
         try {
@@ -251,13 +259,16 @@ final class GGUFReader {
         GGUFTensorInfo previous = null;
         for (GGUFTensorInfo t : byOffset) {
             if (t.offset() > dataSize || t.byteSize() > dataSize - t.offset()) {
-                throw in.error(dataOffset + t.offset(), "truncated file: data of tensor " + t.name() + " ("
-                        + t.byteSize() + " bytes at data offset " + t.offset() + ") extends past the end of the file"
-                        + " (data section holds " + Math.max(dataSize, 0) + " bytes)");
+                throw in.error(
+                        dataOffset + t.offset(),
+                        "truncated file: data of tensor " + t.name() + " ("
+                                + t.byteSize() + " bytes at data offset " + t.offset()
+                                + ") extends past the end of the file"
+                                + " (data section holds " + Math.max(dataSize, 0) + " bytes)");
             }
             if (previous != null && t.offset() < previous.offset() + previous.byteSize()) {
-                throw in.error(dataOffset + t.offset(), "data of tensor " + t.name() + " overlaps tensor "
-                        + previous.name());
+                throw in.error(
+                        dataOffset + t.offset(), "data of tensor " + t.name() + " overlaps tensor " + previous.name());
             }
             previous = t;
         }
@@ -268,7 +279,8 @@ final class GGUFReader {
     }
 
     private static String hexBytes(int littleEndian) {
-        return String.format("%02x %02x %02x %02x", littleEndian & 0xff, (littleEndian >>> 8) & 0xff,
-                (littleEndian >>> 16) & 0xff, littleEndian >>> 24);
+        return String.format(
+                "%02x %02x %02x %02x",
+                littleEndian & 0xff, (littleEndian >>> 8) & 0xff, (littleEndian >>> 16) & 0xff, littleEndian >>> 24);
     }
 }
