@@ -24,7 +24,8 @@ import java.util.function.Consumer;
 
 /**
  * Writes little-endian GGUF files laid out the way ggml and gguf-py write them: header, metadata, tensor
- * infos, zero padding to the alignment, then each tensor's data in order, each padded to the alignment.
+ * infos, zero padding to the alignment, then each tensor's data in order, each padded to the alignment. A
+ * file without tensors ends after its tensor table, unpadded, as gguf-py writes it.
  *
  * <pre>{@code
  * new GGUFWriter()
@@ -128,6 +129,11 @@ public final class GGUFWriter {
     public GGUFWriter putAll(GGUFMetadata metadata) {
         metadata.asMap().forEach(this::put);
         return this;
+    }
+
+    /** The metadata written so far, in order. */
+    public SequencedMap<String, GGUFValue> metadata() {
+        return Collections.unmodifiableSequencedMap(metadata);
     }
 
     public GGUFWriter remove(String key) {
@@ -250,7 +256,9 @@ public final class GGUFWriter {
             offset += GGUFReader.alignUp(t.byteSize, alignment);
         }
         long dataOffset = GGUFReader.alignUp(out.position(), alignment);
-        out.pad(dataOffset);
+        if (!tensors.isEmpty()) {
+            out.pad(dataOffset);
+        }
         var tensorLayouts = new LinkedHashMap<String, TensorLayout>();
         List<Tensor> list = List.copyOf(tensors.values());
         for (int i = 0; i < list.size(); i++) {
@@ -260,7 +268,7 @@ public final class GGUFWriter {
         }
         var layout = new Layout(
                 dataOffset,
-                dataOffset + offset,
+                tensors.isEmpty() ? out.position() : dataOffset + offset,
                 Map.copyOf(keys),
                 Map.copyOf(values),
                 Collections.unmodifiableSequencedMap(tensorLayouts));
