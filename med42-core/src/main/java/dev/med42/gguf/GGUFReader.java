@@ -29,6 +29,8 @@ import java.util.Map;
  */
 final class GGUFReader {
     static final int MAGIC = 0x46554747; // "GGUF" read as a little-endian uint32
+    static final long TENSOR_COUNT_AT = 8;
+    static final long KV_COUNT_AT = 16;
     static final int MAX_DIMS = 4; // GGML_MAX_DIMS
     static final int MAX_TENSOR_NAME_BYTES = 63; // GGML_MAX_NAME is 64 with the terminating NUL
     static final int MAX_KEY_BYTES = 65535; // docs/gguf.md
@@ -80,8 +82,10 @@ final class GGUFReader {
             throw in.error(0, "bad magic " + hexBytes(magic) + ": not a GGUF file (expected \"GGUF\")");
         }
         int version = version(in.u32("version"));
-        long tensorCount = count("tensor", MIN_TENSOR_INFO_BYTES);
-        long kvCount = count("metadata", MIN_KV_BYTES);
+        long tensorCount = in.u64("tensor count");
+        long kvCount = in.u64("metadata count");
+        // Each count is checked against the bytes left where its items begin, before anything is allocated.
+        in.requireRoomFor(KV_COUNT_AT, kvCount, MIN_KV_BYTES, "metadata");
 
         var values = new LinkedHashMap<String, GGUFValue>();
         var keyOffsets = new HashMap<String, Long>();
@@ -100,6 +104,7 @@ final class GGUFReader {
         var metadata = new GGUFMetadata(values);
         int alignment = alignment(metadata, keyOffsets);
 
+        in.requireRoomFor(TENSOR_COUNT_AT, tensorCount, MIN_TENSOR_INFO_BYTES, "tensor");
         var tensors = new ArrayList<GGUFTensorInfo>();
         var tensorInfoOffsets = new HashMap<String, Long>();
         for (long i = 0; i < tensorCount; i++) {
@@ -137,14 +142,6 @@ final class GGUFReader {
                             + " byte-swapped: a big-endian GGUF file, which this reader does not support");
         }
         throw in.error(4, "unsupported GGUF version " + v + " (this reader supports versions 2 and 3)");
-    }
-
-    /** A uint64 count of items of at least {@code minBytes} each, checked against the rest of the file. */
-    private long count(String what, int minBytes) throws GGUFFormatException {
-        long at = in.position();
-        long count = in.u64(what + " count");
-        in.requireRoomFor(at, count, minBytes, what);
-        return count;
     }
 
     private GGUFValue value(String key) throws GGUFFormatException {

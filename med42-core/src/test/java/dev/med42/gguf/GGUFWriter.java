@@ -37,8 +37,8 @@ import java.util.function.Consumer;
  * }</pre>
  *
  * <p>Only valid files come out: keys and tensor names are unique, shapes have 1 to 4 dimensions of at least
- * 1 and whole blocks per row. The alignment is {@code general.alignment} when that is a positive UINT32 and
- * 32 otherwise, so a file with a bad alignment value can be written too. Tests make broken files by patching
+ * 1 and whole blocks per row. The data is padded to {@code general.alignment} when that is a valid one (a
+ * UINT32 power of two) and to 32 otherwise, so a file with a bad alignment value can be written too. Tests make broken files by patching
  * the bytes at the offsets {@link #layout()} reports. Tensor data is produced at write time by a filler that
  * receives the tensor's bytes (zeroed), so a model of any size can be written without holding it in memory.
  */
@@ -223,7 +223,8 @@ public final class GGUFWriter {
     private Header header() {
         int alignment = metadata.get(GGUFReader.ALIGNMENT_KEY) instanceof GGUFValue(var type, Long n)
                         && type == GGUFValueType.UINT32
-                        && n > 0
+                        && Long.bitCount(n) == 1
+                        && n <= GGUFReader.MAX_ALIGNMENT
                 ? n.intValue()
                 : GGUFReader.DEFAULT_ALIGNMENT;
         var out = new Sink();
