@@ -111,7 +111,8 @@ public final class GGUFArray {
         long[] values = longs();
         int[] result = new int[values.length];
         for (int i = 0; i < values.length; i++) {
-            if (values[i] != (int) values[i]) {
+            boolean beyondLong = elementType == GGUFValueType.UINT64 && values[i] < 0;
+            if (values[i] != (int) values[i] || beyondLong) {
                 throw new IllegalArgumentException("array element " + i + " does not fit an int: "
                         + (elementType == GGUFValueType.UINT64 ? Long.toUnsignedString(values[i]) : values[i]));
             }
