@@ -17,9 +17,6 @@ final class GGUFCursor {
     static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     static final ValueLayout.OfDouble F64 = ValueLayout.JAVA_DOUBLE_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
-    /** The longest string a Java array can hold. */
-    static final long MAX_STRING_BYTES = Integer.MAX_VALUE - 8;
-
     private final MappedParts file;
     private final long end;
     private long position;
@@ -110,13 +107,14 @@ final class GGUFCursor {
         return new String(bytes(length, what).toArray(ValueLayout.JAVA_BYTE), StandardCharsets.UTF_8);
     }
 
+    /** A GGUF string of any length the file (or the limit) holds. */
     String string(String what) throws GGUFFormatException {
-        return string(what, MAX_STRING_BYTES);
+        return string(what, Long.MAX_VALUE);
     }
 
     /**
-     * Checks that {@code count} (read at {@code countAt}) items of at least {@code minBytes} each can still fit in the file, before
-     * anything is allocated for them: a hostile count must not turn into an OutOfMemoryError.
+     * Checks that {@code count} items (a count read at {@code countAt}) of at least {@code minBytes} each can
+     * still fit, before anything is allocated for them: a hostile count must not become an OutOfMemoryError.
      */
     void requireRoomFor(long countAt, long count, long minBytes, String what) throws GGUFFormatException {
         if (count < 0 || (minBytes > 0 && count > remaining() / minBytes)) {

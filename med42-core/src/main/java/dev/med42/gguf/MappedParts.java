@@ -15,10 +15,11 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The bytes of one logical file, mapped read-only. Usually that is one file on disk. A file too large for
- * some hosts may instead be stored as raw parts: its bytes cut at arbitrary boundaries into {@code
- * X.gguf-split-a}, {@code X.gguf-split-b}, … (no header of their own; {@code cat} joins them back). The
- * parts are mapped one by one and read here as one sequence, without joining them on disk.
+ * The bytes of one logical file, mapped read-only. Usually that is one file on disk. A file larger than a
+ * host takes (Hugging Face stores at most 50 GB per file) may instead be stored as raw parts: its bytes cut
+ * at arbitrary points into {@code X.gguf-split-a}, {@code X.gguf-split-b}, … with no header of their own
+ * ({@code cat} joins them back). The parts are mapped one by one and read here as one sequence, without
+ * joining them on disk.
  */
 final class MappedParts {
     private static final Pattern RAW_PART = Pattern.compile("(.+)-split-([a-z])");
