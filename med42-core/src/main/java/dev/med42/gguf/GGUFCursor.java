@@ -4,105 +4,124 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 
 /**
- * A little-endian, bounds-checked read position over a mapped file. Every read that would pass the end of
- * the file throws a {@link GGUFFormatException} naming what was being read, so a truncated or hostile
- * file never surfaces as an index error.
+ * A little-endian, bounds-checked read position over a mapped file (one or several raw parts). Every read
+ * that would pass the end throws a {@link GGUFFormatException} naming what was being read, so a truncated or
+ * hostile file never surfaces as an index error. The end is the end of the file, or an earlier limit.
  */
 final class GGUFCursor {
-    private static final ValueLayout.OfShort U16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-    private static final ValueLayout.OfInt U32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-    private static final ValueLayout.OfLong U64 = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-    private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-    private static final ValueLayout.OfDouble F64 =
-            ValueLayout.JAVA_DOUBLE_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    static final ValueLayout.OfShort U16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    static final ValueLayout.OfInt U32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    static final ValueLayout.OfLong U64 = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    static final ValueLayout.OfDouble F64 = ValueLayout.JAVA_DOUBLE_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
-    private final MemorySegment data;
-    private final Path file;
+    private final MappedParts file;
+    private final long end;
     private long position;
 
-    GGUFCursor(MemorySegment data, Path file) {
-        this.data = data;
+    /** A cursor that reads no further than {@code limit} bytes into the file. */
+    GGUFCursor(MappedParts file, long limit) {
         this.file = file;
+        this.end = Math.min(limit, file.byteSize());
     }
 
     long position() {
         return position;
     }
 
+    /** The bytes left to read. */
     long remaining() {
-        return data.byteSize() - position;
+        return end - position;
+    }
+
+    /** What bounds the reads, for messages: "in the file", or the limit when that comes first. */
+    private String bound() {
+        return end < file.byteSize() ? "before the limit of " + end + " bytes" : "in the file";
     }
 
     long size() {
-        return data.byteSize();
+        return file.byteSize();
     }
 
     GGUFFormatException error(String problem) {
-        return new GGUFFormatException(file, position, problem);
+        return error(position, problem);
     }
 
     GGUFFormatException error(long at, String problem) {
-        return new GGUFFormatException(file, at, problem);
+        return new GGUFFormatException(file.path(), at, file.where(at), problem);
     }
 
-    private long take(long bytes, String what) throws GGUFFormatException {
+    /** The next {@code bytes} bytes, which must be in the file. */
+    MemorySegment bytes(long bytes, String what) throws GGUFFormatException {
         if (bytes > remaining()) {
-            throw error("truncated file: " + what + " needs " + bytes + " bytes, only " + remaining() + " left");
+            throw error((end < file.byteSize() ? "" : "truncated file: ") + what + " needs " + bytes + " bytes, only "
+                    + remaining() + " left " + bound());
         }
-        long at = position;
+        MemorySegment slice = file.slice(position, bytes);
         position += bytes;
-        return at;
+        return slice;
     }
 
     byte u8(String what) throws GGUFFormatException {
-        return data.get(ValueLayout.JAVA_BYTE, take(1, what));
+        return bytes(1, what).get(ValueLayout.JAVA_BYTE, 0);
     }
 
     short u16(String what) throws GGUFFormatException {
-        return data.get(U16, take(2, what));
+        return bytes(2, what).get(U16, 0);
     }
 
     int u32(String what) throws GGUFFormatException {
-        return data.get(U32, take(4, what));
+        return bytes(4, what).get(U32, 0);
     }
 
     long u64(String what) throws GGUFFormatException {
-        return data.get(U64, take(8, what));
+        return bytes(8, what).get(U64, 0);
     }
 
     float f32(String what) throws GGUFFormatException {
-        return data.get(F32, take(4, what));
+        return bytes(4, what).get(F32, 0);
     }
 
     double f64(String what) throws GGUFFormatException {
-        return data.get(F64, take(8, what));
-    }
-
-    /** A GGUF string: a uint64 byte length, then that many UTF-8 bytes (malformed bytes become U+FFFD). */
-    String string(String what) throws GGUFFormatException {
-        long start = position;
-        long length = u64(what + " length");
-        if (length < 0 || length > remaining()) {
-            position = start;
-            throw error(what + " length " + Long.toUnsignedString(length) + " does not fit in the " + (remaining() - 8)
-                    + " bytes left in the file");
-        }
-        long at = take(length, what);
-        byte[] bytes = data.asSlice(at, length).toArray(ValueLayout.JAVA_BYTE);
-        return new String(bytes, StandardCharsets.UTF_8);
+        return bytes(8, what).get(F64, 0);
     }
 
     /**
-     * Checks that {@code count} items of at least {@code minBytes} each can still fit in the file, before
-     * anything is allocated for them: a hostile count must not turn into an OutOfMemoryError.
+     * A GGUF string: a uint64 byte length, then that many UTF-8 bytes (malformed bytes become U+FFFD). The
+     * length is checked against the file and {@code maxBytes} before anything is allocated.
      */
-    void requireRoomFor(long count, long minBytes, String what) throws GGUFFormatException {
+    String string(String what, long maxBytes) throws GGUFFormatException {
+        long start = position;
+        long length = u64(what + " length");
+        if (length < 0 || length > remaining()) {
+            throw error(
+                    start,
+                    what + " length " + Long.toUnsignedString(length) + " does not fit in the " + remaining()
+                            + " bytes left " + bound());
+        }
+        if (length > maxBytes) {
+            throw error(start, what + " is " + length + " bytes long, more than the " + maxBytes + " allowed");
+        }
+        return new String(bytes(length, what).toArray(ValueLayout.JAVA_BYTE), StandardCharsets.UTF_8);
+    }
+
+    /** A GGUF string of any length the file (or the limit) holds. */
+    String string(String what) throws GGUFFormatException {
+        return string(what, Long.MAX_VALUE);
+    }
+
+    /**
+     * Checks that {@code count} items (a count read at {@code countAt}) of at least {@code minBytes} each can
+     * still fit, before anything is allocated for them: a hostile count must not become an OutOfMemoryError.
+     */
+    void requireRoomFor(long countAt, long count, long minBytes, String what) throws GGUFFormatException {
         if (count < 0 || (minBytes > 0 && count > remaining() / minBytes)) {
-            throw error(what + " count " + Long.toUnsignedString(count) + " cannot fit in the " + remaining()
-                    + " bytes left in the file");
+            throw error(
+                    countAt,
+                    what + " count " + Long.toUnsignedString(count) + " cannot fit in the " + remaining()
+                            + " bytes left " + bound());
         }
     }
 }

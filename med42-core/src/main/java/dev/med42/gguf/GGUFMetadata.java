@@ -53,7 +53,10 @@ public final class GGUFMetadata {
     public OptionalDouble getNumber(String key) {
         Optional<GGUFValue> value =
                 typed(key, "a number", v -> v.type().isFloat() || v.type().isInteger());
-        return value.map(v -> OptionalDouble.of(((Number) v.value()).doubleValue()))
+        return value.map(v -> OptionalDouble.of(
+                        v.value() instanceof Long n && v.type() == GGUFValueType.UINT64 && n < 0
+                                ? n + 0x1p64 // the bits of a uint64 above Long.MAX_VALUE
+                                : ((Number) v.value()).doubleValue()))
                 .orElse(OptionalDouble.empty());
     }
 
