@@ -56,9 +56,9 @@ class SessionPoolTest {
 
     @Test
     void lends_the_free_session_whose_cache_shares_the_longest_prefix() throws Exception {
-        try (SessionPool pool = pool(2);
-                SessionPool.Lease a = pool.acquire(new int[] {1});
-                SessionPool.Lease b = pool.acquire(new int[] {1})) {
+        try (SessionPool pool = pool(2)) {
+            SessionPool.Lease a = pool.acquire(new int[] {1});
+            SessionPool.Lease b = pool.acquire(new int[] {1}); // both busy: a second session
             a.session().evaluate(new int[] {1, 5, 6, 7});
             b.session().evaluate(new int[] {1, 8, 9});
             LlamaSession first = a.session();
