@@ -51,7 +51,7 @@ abstract class Med42BaseChatModel implements AutoCloseable {
     private final List<ChatModelListener> listeners;
 
     /** A validated request, ready to generate: the conversation and how to answer it. */
-    record Chat(List<ChatMessage> messages, GenerationOptions options) {}
+    record PreparedRequest(List<ChatMessage> messages, GenerationOptions options) {}
 
     Med42BaseChatModel(Builder<?, ?> builder) {
         int sources = (builder.modelPath != null ? 1 : 0)
@@ -195,11 +195,11 @@ abstract class Med42BaseChatModel implements AutoCloseable {
      *
      * @throws dev.langchain4j.exception.UnsupportedFeatureException for tools, JSON output, images and the like
      */
-    Chat prepare(ChatRequest request) {
+    PreparedRequest prepare(ChatRequest request) {
         ParameterMapper.validate(request.parameters(), modelName);
         List<ChatMessage> messages = MessageMapper.toMed42(request.messages(), disclaimer);
         GenerationOptions options = ParameterMapper.toGenerationOptions(request.parameters());
-        return new Chat(messages, options);
+        return new PreparedRequest(messages, options);
     }
 
     /**
@@ -207,8 +207,8 @@ abstract class Med42BaseChatModel implements AutoCloseable {
      *
      * @throws InvalidRequestException when the conversation leaves no room for an answer in the context
      */
-    GenerationResult generate(Chat chat, TokenListener listener, Cancellation cancellation) {
-        int[] prompt = tokens(chat.messages());
+    GenerationResult generate(PreparedRequest request, TokenListener listener, Cancellation cancellation) {
+        int[] prompt = tokens(request.messages());
         if (prompt.length >= sessions.contextSize()) {
             throw new InvalidRequestException("the conversation is " + prompt.length
                     + " tokens, which leaves no room for an answer in the context of " + sessions.contextSize()
@@ -216,7 +216,7 @@ abstract class Med42BaseChatModel implements AutoCloseable {
                     + " keeps it within a budget) or raise contextSize");
         }
         try (SessionPool.Lease lease = sessions.acquire(prompt)) {
-            return generator.generate(lease.session(), prompt, chat.options(), listener, cancellation);
+            return generator.generate(lease.session(), prompt, request.options(), listener, cancellation);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new LangChain4jException("interrupted while waiting for a free Med42 session", e);

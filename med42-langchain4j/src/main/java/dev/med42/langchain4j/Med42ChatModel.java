@@ -18,7 +18,7 @@ import dev.med42.generate.TokenListener;
  * }
  * }</pre>
  *
- * <p>Thread-safe: calls wait for a free session (see {@link Builder#maxSessions}). Close it to free its sessions and,
+ * <p>Thread-safe: calls wait for a free session (see the builder's maxSessions). Close it to free its sessions and,
  * when it loaded the model itself, the model.
  */
 public class Med42ChatModel extends Med42BaseChatModel implements ChatModel {
@@ -33,8 +33,8 @@ public class Med42ChatModel extends Med42BaseChatModel implements ChatModel {
 
     @Override
     public ChatResponse doChat(ChatRequest request) {
-        Chat chat = prepare(request);
-        GenerationResult result = generate(chat, TokenListener.NONE, new Cancellation());
+        PreparedRequest prepared = prepare(request);
+        GenerationResult result = generate(prepared, TokenListener.NONE, new Cancellation());
         // The first piece of an answer starts with SentencePiece's word-start space: not part of the answer.
         return response(result.text().stripLeading(), result);
     }

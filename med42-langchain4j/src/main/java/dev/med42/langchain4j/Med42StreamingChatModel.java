@@ -55,9 +55,9 @@ public class Med42StreamingChatModel extends Med42BaseChatModel implements Strea
     @Override
     public void doChat(ChatRequest request, StreamingChatResponseHandler handler) {
         Objects.requireNonNull(handler, "handler");
-        Chat chat = prepare(request);
+        PreparedRequest prepared = prepare(request);
         Stream stream = new Stream(handler);
-        executor.execute(() -> stream.run(chat));
+        executor.execute(() -> stream.run(prepared));
     }
 
     /** One streamed answer: relays the tokens to the handler and is the handle that cancels it. */
@@ -72,9 +72,9 @@ public class Med42StreamingChatModel extends Med42BaseChatModel implements Strea
             this.handler = handler;
         }
 
-        void run(Chat chat) {
+        void run(PreparedRequest request) {
             try {
-                GenerationResult result = generate(chat, this, cancellation);
+                GenerationResult result = generate(request, this, cancellation);
                 if (cancellation.isCancelled()) {
                     return;
                 }
