@@ -148,6 +148,30 @@ class Med42ChatIT {
     }
 
     @Test
+    void should_end_the_answer_before_a_stop_sequence() {
+        Med42ChatModel greedy = TestModels.chatModel()
+                .temperature(0.0)
+                .disclaimer(Disclaimer.OFF)
+                .build();
+        String free =
+                greedy.chat(request(24, UserMessage.from(QUESTION))).aiMessage().text();
+        assertThat(free.strip()).hasSizeGreaterThan(6);
+        String stop = free.substring(free.length() / 2, free.length() / 2 + 3);
+
+        ChatResponse stopped = greedy.chat(ChatRequest.builder()
+                .messages(UserMessage.from(QUESTION))
+                .parameters(ChatRequestParameters.builder()
+                        .maxOutputTokens(24)
+                        .stopSequences(stop)
+                        .build())
+                .build());
+
+        assertThat(stopped.aiMessage().text()).isEqualTo(free.substring(0, free.indexOf(stop)));
+        assertThat(stopped.finishReason()).isEqualTo(STOP);
+        assertThat(stopped.tokenUsage().outputTokenCount()).isLessThan(24);
+    }
+
+    @Test
     void should_name_the_sizes_when_the_conversation_does_not_fit_the_context() {
         Med42ChatModel small = Med42ChatModel.builder()
                 .model(TestModels.shared())
