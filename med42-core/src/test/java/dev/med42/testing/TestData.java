@@ -14,6 +14,10 @@ import java.util.stream.Stream;
  * checkout sits beside it (the build passes its location as the system property {@code
  * med42.shared.testdata}), and otherwise the subset copied into this module's test resources, so that a
  * fresh clone passes on its own. Paths are relative to the testdata root, as in its README.
+ *
+ * <p>Other modules use this class from med42-core's test-jar. Models are memory-mapped, which a file inside a
+ * jar cannot be, so the build also passes the bundled directory itself as {@code med42.bundled.testdata};
+ * without it the test resources on the class path are used.
  */
 public final class TestData {
     private static final Path BUNDLED = bundledRoot();
@@ -60,10 +64,18 @@ public final class TestData {
     }
 
     private static Path bundledRoot() {
+        String configured = System.getProperty("med42.bundled.testdata");
+        if (configured != null && Files.isRegularFile(Path.of(configured, "README.md"))) {
+            return Path.of(configured).toAbsolutePath().normalize();
+        }
         try {
             var url = TestData.class.getResource("/testdata/README.md");
             if (url == null) {
                 throw new IllegalStateException("bundled test data missing from the test resources");
+            }
+            if (!url.getProtocol().equals("file")) {
+                throw new IllegalStateException("the bundled test data is inside " + url
+                        + ", where models cannot be mapped; set med42.bundled.testdata to its directory");
             }
             return Path.of(url.toURI()).getParent();
         } catch (URISyntaxException e) {

@@ -1,0 +1,62 @@
+package dev.med42.langchain4j;
+
+import dev.langchain4j.model.chat.response.ChatResponseMetadata;
+import java.util.Objects;
+
+/**
+ * The common response metadata plus the safety disclaimer that goes with the answer. The disclaimer is here
+ * whenever it is switched on, wherever it is placed, so that an application can show it apart from the answer; with
+ * {@link dev.med42.chat.Disclaimer.Position#METADATA_ONLY} this is the only place it appears.
+ */
+public class Med42ChatResponseMetadata extends ChatResponseMetadata {
+    private final String disclaimer;
+
+    private Med42ChatResponseMetadata(Builder builder) {
+        super(builder);
+        this.disclaimer = builder.disclaimer;
+    }
+
+    /** The disclaimer text, or null when the disclaimer is switched off. */
+    public String disclaimer() {
+        return disclaimer;
+    }
+
+    @Override
+    public Builder toBuilder() {
+        return ((Builder) toBuilder(builder())).disclaimer(disclaimer);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return super.equals(o) && Objects.equals(disclaimer, ((Med42ChatResponseMetadata) o).disclaimer);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(super.hashCode(), disclaimer);
+    }
+
+    @Override
+    public String toString() {
+        return "Med42ChatResponseMetadata{id='" + id() + "', modelName='" + modelName() + "', tokenUsage="
+                + tokenUsage() + ", finishReason=" + finishReason() + ", disclaimer='" + disclaimer + "'}";
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public static class Builder extends ChatResponseMetadata.Builder<Builder> {
+        private String disclaimer;
+
+        public Builder disclaimer(String disclaimer) {
+            this.disclaimer = disclaimer;
+            return this;
+        }
+
+        @Override
+        public Med42ChatResponseMetadata build() {
+            return new Med42ChatResponseMetadata(this);
+        }
+    }
+}
