@@ -27,10 +27,6 @@ final class ChatCommand implements Command {
             Option.value("TEXT", "system prompt (default: the model card's)", "-sys", "--system-prompt");
     static final Option TOKENS = Option.value("N", "most tokens per answer (-1 = until EOS)", "-n", "--n-predict");
 
-    /** The model card's llama.cpp example: temperature 0.7, repeat penalty 1.1. */
-    static final SamplingParameters MED42_DEFAULTS =
-            SamplingParameters.defaults().withTemperature(0.7).withRepeatPenalty(1.1);
-
     @Override
     public String name() {
         return "chat";
@@ -52,7 +48,7 @@ final class ChatCommand implements Command {
     @Override
     public int run(Arguments args, PrintStream out, PrintStream err) throws Exception {
         int maxTokens = args.integer(TOKENS, -1);
-        SamplingParameters sampling = ModelOptions.sampling(args, MED42_DEFAULTS);
+        SamplingParameters sampling = ModelOptions.sampling(args, SamplingParameters.MED42_MODEL_CARD);
         GenerationOptions options = new GenerationOptions(sampling, maxTokens, Med42ChatTemplate.stopStrings());
         var oneShot = PromptOptions.prompt(args);
         try (LlamaModel model = ModelOptions.load(args, err);

@@ -40,6 +40,13 @@ public record SamplingParameters(
     public static final SamplingParameters DEFAULTS =
             new SamplingParameters(0.8, 40, 0.95, 0.05, 1.0, 64, 0.0, 0.0, RANDOM_SEED);
 
+    /**
+     * The settings of the Med42 model card's llama.cpp example: temperature 0.7 and repeat penalty 1.1, llama.cpp's
+     * defaults otherwise. The chat integrations start from these.
+     */
+    public static final SamplingParameters MED42_MODEL_CARD =
+            DEFAULTS.withTemperature(0.7).withRepeatPenalty(1.1);
+
     public SamplingParameters {
         requireFinite("temperature", temperature);
         require(topK >= 0, "topK must be >= 0 (0 = off), got " + topK);

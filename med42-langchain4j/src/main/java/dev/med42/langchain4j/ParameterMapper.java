@@ -18,8 +18,7 @@ import java.util.List;
 final class ParameterMapper {
 
     /** The model card's llama.cpp example: temperature 0.7 and repeat penalty 1.1, llama.cpp's defaults otherwise. */
-    static final SamplingParameters MODEL_CARD_SAMPLING =
-            SamplingParameters.defaults().withTemperature(0.7).withRepeatPenalty(1.1);
+    static final SamplingParameters MODEL_CARD_SAMPLING = SamplingParameters.MED42_MODEL_CARD;
 
     private ParameterMapper() {}
 
