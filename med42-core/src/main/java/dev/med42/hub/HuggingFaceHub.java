@@ -251,7 +251,7 @@ public final class HuggingFaceHub implements AutoCloseable {
         return endpoint.toString().replaceAll("/+$", "");
     }
 
-    private static void checkRepo(String repo) {
+    static void checkRepo(String repo) {
         if (repo == null || !REPO_ID.matcher(repo).matches() || repo.contains("..")) {
             throw new IllegalArgumentException("not a repository id: '" + repo + "' (expected OWNER/NAME)");
         }
