@@ -5,6 +5,7 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.function.LongSupplier;
 
 /**
@@ -117,11 +118,11 @@ final class ProgressPrinter implements DownloadListener {
         return status + ", " + InfoCommand.bytes((long) bytesPerSecond) + "/s, " + duration(left) + " left";
     }
 
-    private java.util.Optional<String> rate(long done, long now) {
+    private Optional<String> rate(long done, long now) {
         double seconds = (now - startNanos) / 1e9;
         return seconds < 1 || done <= startDone
-                ? java.util.Optional.empty()
-                : java.util.Optional.of(InfoCommand.bytes((long) ((done - startDone) / seconds)) + "/s");
+                ? Optional.empty()
+                : Optional.of(InfoCommand.bytes((long) ((done - startDone) / seconds)) + "/s");
     }
 
     private static String verb(Phase phase) {

@@ -27,7 +27,10 @@ public interface DownloadListener {
      */
     default void onProgress(String file, Phase phase, long done, long total) {}
 
-    /** Attempt {@code attempt} at {@code what} failed for a transient {@code cause}; the next one is in {@code delay}. */
+    /**
+     * Attempt {@code attempt} at {@code what} (a file's path, or the URL of a request) failed for a transient
+     * {@code cause}; the next one starts after {@code delay}.
+     */
     default void onRetry(String what, int attempt, Duration delay, String cause) {}
 
     /** {@code file} is complete at {@code path}; {@code alreadyPresent} when nothing had to be downloaded. */

@@ -10,6 +10,7 @@ import java.net.URI;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -98,7 +99,7 @@ final class HubErrors {
         }
         boolean json = reply.headers()
                 .firstValue("Content-Type")
-                .map(t -> t.toLowerCase(java.util.Locale.ROOT).contains("json"))
+                .map(t -> t.toLowerCase(Locale.ROOT).contains("json"))
                 .orElse(false);
         if (!json) {
             return Optional.empty();

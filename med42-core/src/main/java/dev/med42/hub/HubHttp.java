@@ -75,6 +75,10 @@ final class HubHttp implements AutoCloseable {
         }
     }
 
+    static boolean isRedirect(int status) {
+        return REDIRECTS.contains(status);
+    }
+
     RetryPolicy retry() {
         return retry;
     }
@@ -134,7 +138,7 @@ final class HubHttp implements AutoCloseable {
             HttpResponse<InputStream> response = exchange(method, current, headers);
             Reply reply = new Reply(response, isHub(current) ? response.headers() : hubHeaders);
             hubHeaders = reply.hubHeaders();
-            if (!REDIRECTS.contains(response.statusCode())) {
+            if (!isRedirect(response.statusCode())) {
                 return reply;
             }
             reply.close();

@@ -177,7 +177,7 @@ public final class HuggingFaceHub implements AutoCloseable {
     FileMetadata fileMetadata(String repo, String revision, String path, DownloadListener listener) throws IOException {
         try (HubHttp.Reply reply = http.send("HEAD", resolveUri(repo, revision, path), Map.of(), false, listener)) {
             int status = reply.status();
-            boolean redirect = status >= 300 && status < 400;
+            boolean redirect = HubHttp.isRedirect(status);
             if (status != 200 && !redirect) {
                 throw HubErrors.error(reply, subject(repo, revision, path));
             }

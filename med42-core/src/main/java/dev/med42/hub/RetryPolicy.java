@@ -1,5 +1,6 @@
 package dev.med42.hub;
 
+import java.io.InterruptedIOException;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -37,12 +38,12 @@ record RetryPolicy(int maxAttempts, Duration initialDelay, Duration maxDelay) {
         return delay.compareTo(maxDelay) > 0 ? maxDelay : delay;
     }
 
-    static void sleep(Duration delay) throws java.io.InterruptedIOException {
+    static void sleep(Duration delay) throws InterruptedIOException {
         try {
             Thread.sleep(delay);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new java.io.InterruptedIOException("interrupted while waiting to retry");
+            throw new InterruptedIOException("interrupted while waiting to retry");
         }
     }
 }

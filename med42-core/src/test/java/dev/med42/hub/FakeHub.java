@@ -10,9 +10,12 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Queue;
+import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
@@ -95,7 +98,7 @@ final class FakeHub implements AutoCloseable {
     /** Bytes that differ from file to file and position to position. */
     static byte[] content(int size, int seed) {
         byte[] bytes = new byte[size];
-        new java.util.Random(seed).nextBytes(bytes);
+        new Random(seed).nextBytes(bytes);
         return bytes;
     }
 
@@ -138,30 +141,29 @@ final class FakeHub implements AutoCloseable {
         return error(404, null, "no such route");
     }
 
-    private java.util.Optional<MockResponse> repoCheck(RecordedRequest request, String repo) {
+    private Optional<MockResponse> repoCheck(RecordedRequest request, String repo) {
         String authorization = request.getHeaders().get("Authorization");
         if (renamed.containsKey(repo)) {
             String path = request.getUrl().encodedPath().replace(repo, renamed.get(repo));
             String query = request.getUrl().encodedQuery();
-            return java.util.Optional.of(new MockResponse.Builder()
+            return Optional.of(new MockResponse.Builder()
                     .code(307)
                     .setHeader("Location", path + (query == null ? "" : "?" + query))
                     .build());
         }
         if (!repos.containsKey(repo)) {
             // As the hub does: a missing repository looks like a private one to a caller without a token.
-            return java.util.Optional.of(
-                    error(authorization == null ? 401 : 404, "RepoNotFound", "Repository not found"));
+            return Optional.of(error(authorization == null ? 401 : 404, "RepoNotFound", "Repository not found"));
         }
         if (gated.contains(repo) && !("Bearer " + TOKEN).equals(authorization)) {
-            return java.util.Optional.of(
+            return Optional.of(
                     error(
                             authorization == null ? 401 : 403,
                             "GatedRepo",
                             "Access to model " + repo
                                     + " is restricted. You must have access to it and be authenticated to access it. Please log in."));
         }
-        return java.util.Optional.empty();
+        return Optional.empty();
     }
 
     private MockResponse listing(RecordedRequest request, String repo, String revision) {
@@ -169,7 +171,7 @@ final class FakeHub implements AutoCloseable {
             return error(404, "RevisionNotFound", "Invalid rev id: " + revision);
         }
         List<String> entries = new ArrayList<>();
-        Set<String> folders = new java.util.TreeSet<>();
+        Set<String> folders = new TreeSet<>();
         Map<String, byte[]> files = new TreeMap<>(repos.get(repo));
         files.keySet().forEach(p -> {
             for (int i = p.indexOf('/'); i > 0; i = p.indexOf('/', i + 1)) {

@@ -371,7 +371,7 @@ class HuggingFaceHubTest {
     }
 
     @Test
-    void refuses_a_redirect_from_https_to_http_and_too_many_redirects() {
+    void stops_after_ten_redirects() {
         fake.nextHub.add(r -> new MockResponse.Builder()
                 .code(302)
                 .setHeader("Location", r.getUrl().toString())
