@@ -2,13 +2,17 @@ package dev.med42.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.med42.gguf.GGUFWriter;
 import dev.med42.hub.FakeHubAccess;
+import dev.med42.quant.GGMLType;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -182,7 +186,29 @@ class DownloadCommandTest {
     }
 
     @Test
-    void joins_raw_parts_when_asked() throws IOException {
+    void joins_raw_parts_when_asked_and_prints_the_joined_file() throws IOException {
+        Path whole = dir.resolve("whole.gguf");
+        new GGUFWriter()
+                .putString("general.architecture", "llama")
+                .addTensor("w", GGMLType.F32, new long[] {256, 4}, new byte[4096])
+                .write(whole);
+        byte[] bytes = Files.readAllBytes(whole);
+        Files.delete(whole);
+        hub.add("org/split", "m.Q8_0.gguf-split-a", Arrays.copyOf(bytes, 3000));
+        hub.add("org/split", "m.Q8_0.gguf-split-b", Arrays.copyOfRange(bytes, 3000, bytes.length));
+
+        Run run = run("--repo", "org/split", "--quant", "Q8_0", "--dir", dir.toString(), "--join");
+
+        assertThat(run.status()).isZero();
+        assertThat(run.out()).isEqualTo(dir.resolve("m.Q8_0.gguf") + "\n");
+        assertThat(dir.resolve("m.Q8_0.gguf")).hasBinaryContent(bytes);
+        assertThat(dir.resolve("m.Q8_0.gguf-split-a")).doesNotExist();
+        assertThat(dir.resolve("m.Q8_0.gguf-split-b")).doesNotExist();
+        assertThat(run.err()).contains("m.Q8_0.gguf: joining ");
+    }
+
+    @Test
+    void a_join_of_parts_that_are_not_gguf_fails_and_keeps_them() throws IOException {
         Run run = run("--quant", "Q6_K", "--dir", dir.toString(), "--join");
 
         // The parts are zeros, not a GGUF file: the join is refused and the parts are kept.
