@@ -30,6 +30,15 @@ final class HubErrors {
     /** The exception for an error answer (status 400 or more, or an unexpected one). */
     static DownloadException error(HubHttp.Reply reply, Subject subject) {
         int status = reply.status();
+        if (!reply.fromHub()) { // the storage the hub redirected to: no token went there, no hub error codes
+            return new DownloadException(
+                    Reason.BAD_RESPONSE,
+                    "unexpected answer HTTP " + status + " from " + describe(reply.uri()) + ", where the hub sent "
+                            + (subject.path() == null ? "the listing" : subject.path())
+                            + serverMessage(reply)
+                                    .map(m -> " (the server says: " + m + ")")
+                                    .orElse(""));
+        }
         String code = reply.headers().firstValue("X-Error-Code").orElse("");
         String server =
                 serverMessage(reply).map(m -> " (the hub says: " + m + ")").orElse("");

@@ -50,9 +50,10 @@ final class HubHttp implements AutoCloseable {
     /**
      * The final answer to a request and the headers of the last answer that came from the hub itself: for a
      * file stored with Git LFS, the redirect to its storage, which carries {@code X-Linked-Size} and {@code
-     * X-Linked-Etag}. Closing it discards what is left of the body.
+     * X-Linked-Etag}. {@code fromHub} tells whether the final answer came from the hub too, or from the
+     * storage it redirected to. Closing it discards what is left of the body.
      */
-    record Reply(HttpResponse<InputStream> response, HttpHeaders hubHeaders) implements AutoCloseable {
+    record Reply(HttpResponse<InputStream> response, HttpHeaders hubHeaders, boolean fromHub) implements AutoCloseable {
         int status() {
             return response.statusCode();
         }
@@ -136,7 +137,8 @@ final class HubHttp implements AutoCloseable {
         HttpHeaders hubHeaders = null;
         for (int redirects = 0; ; redirects++) {
             HttpResponse<InputStream> response = exchange(method, current, headers);
-            Reply reply = new Reply(response, isHub(current) ? response.headers() : hubHeaders);
+            boolean fromHub = isHub(current);
+            Reply reply = new Reply(response, fromHub ? response.headers() : hubHeaders, fromHub);
             hubHeaders = reply.hubHeaders();
             if (!isRedirect(response.statusCode())) {
                 return reply;

@@ -100,7 +100,7 @@ public final class HuggingFaceHub implements AutoCloseable {
                 throw new DownloadException(
                         Reason.BAD_RESPONSE, "the listing of " + repo + " pages in a loop at " + page);
             }
-            try (HubHttp.Reply reply = http.send("GET", page, Map.of("Accept", "application/json"), false, listener)) {
+            try (HubHttp.Reply reply = http.send("GET", page, Map.of("Accept", "application/json"), true, listener)) {
                 if (reply.status() != 200) {
                     throw HubErrors.error(reply, subject);
                 }

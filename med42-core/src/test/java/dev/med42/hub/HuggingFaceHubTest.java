@@ -81,6 +81,20 @@ class HuggingFaceHubTest {
     }
 
     @Test
+    void a_listing_redirected_to_another_host_is_followed_without_the_token() throws Exception {
+        fake.nextHub.add(r -> new MockResponse.Builder()
+                .code(302)
+                .setHeader("Location", "http://localhost:" + fake.hub.getPort() + r.getTarget())
+                .build());
+        try (HuggingFaceHub hub = fake.client().build()) {
+            assertThat(hub.listFiles(REPO, "main")).hasSize(5);
+        }
+        assertThat(requests(fake.hub))
+                .extracting(r -> r.getHeaders().get("Authorization"))
+                .containsExactly("Bearer " + FakeHub.TOKEN, null);
+    }
+
+    @Test
     void a_listing_that_pages_in_a_loop_is_an_error() {
         fake.nextHub.add(r -> new MockResponse.Builder()
                 .body("[]")

@@ -340,6 +340,17 @@ class ModelDownloaderTest {
     }
 
     @Test
+    void an_error_from_storage_names_the_storage_not_the_token() {
+        fake.nextCdn.add(r -> FakeHub.error(403, null, "Request has expired"));
+
+        assertThatThrownBy(() -> downloader().download(request("Q4_K_M")))
+                .isInstanceOfSatisfying(
+                        DownloadException.class, e -> assertThat(e.reason()).isEqualTo(Reason.BAD_RESPONSE))
+                .hasMessageMatching("unexpected answer HTTP 403 from http://localhost:\\d+/repos/ab/cd/[0-9a-f]{64},"
+                        + " where the hub sent " + Q4 + " \\(the server says: Request has expired\\)");
+    }
+
+    @Test
     void a_complete_file_is_verified_and_not_downloaded_again() throws Exception {
         downloader().download(request("Q4_K_M"));
         requests(fake.cdn);
