@@ -44,8 +44,9 @@ import java.util.regex.Pattern;
  */
 public final class ModelDownloader {
     private static final int BUFFER = 256 * 1024;
-    private static final Pattern CONTENT_RANGE = Pattern.compile("bytes\\s+(\\d+)-(\\d+)/(\\d+|\\*)");
-    private static final Pattern UNSATISFIED_RANGE = Pattern.compile("bytes\\s+\\*/(\\d+)");
+    // At most 18 digits, so that every number parses as a long.
+    private static final Pattern CONTENT_RANGE = Pattern.compile("bytes\\s+(\\d{1,18})-(\\d{1,18})/(\\d{1,18}|\\*)");
+    private static final Pattern UNSATISFIED_RANGE = Pattern.compile("bytes\\s+\\*/(\\d{1,18})");
 
     private final HuggingFaceHub hub;
     private final DownloadListener listener;
