@@ -40,7 +40,9 @@ import java.util.regex.Pattern;
  * from the bytes already on disk, and so is a later run after a crash (it hashes those bytes first). A file
  * already in place with the right size and sha256 is not downloaded again. When the bytes do not match the
  * hub's size or sha256, the download fails and the {@code .incomplete} file is deleted (resuming it could
- * only give the same result). {@code FILE.lock} keeps two downloads from writing the same file.
+ * only give the same result). {@code FILE.lock} keeps two downloads from writing the same file: the second
+ * fails at once with {@link Reason#LOCKED}. The lock file is deleted once the file is in place, and stays
+ * after a failure (the next run takes it over). Thread-safe when the listener is.
  */
 public final class ModelDownloader {
     private static final int BUFFER = 256 * 1024;
