@@ -14,7 +14,12 @@ public final class Main {
 
     static List<Command> commands() {
         return List.of(
-                new InfoCommand(), new TokenizeCommand(), new RunCommand(), new ChatCommand(), new PerplexityCommand());
+                new InfoCommand(),
+                new TokenizeCommand(),
+                new RunCommand(),
+                new ChatCommand(),
+                new PerplexityCommand(),
+                new DownloadCommand());
     }
 
     public static void main(String[] args) {
