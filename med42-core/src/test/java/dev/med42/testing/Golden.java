@@ -6,9 +6,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.Map;
 
 /**
  * One llama.cpp golden run ({@code golden/<model>/<prompt>.json} and its logits files): the prompt tokens,
@@ -26,38 +24,20 @@ public record Golden(
     public static Golden load(String model, String prompt) {
         Path dir = TestData.file("golden/" + model + "/" + prompt + ".json").getParent();
         try {
-            String json = Files.readString(dir.resolve(prompt + ".json"));
-            int vocabulary = Integer.parseInt(field(json, "n_vocab"));
+            Map<String, Object> json =
+                    JsonValues.object(JsonValues.parse(Files.readString(dir.resolve(prompt + ".json"))));
+            int vocabulary = Math.toIntExact((Long) json.get("n_vocab"));
             return new Golden(
                     model,
                     prompt,
                     vocabulary,
-                    ints(field(json, "prompt_tokens")),
-                    ints(field(json, "gen_tokens")),
+                    JsonValues.ints(json.get("prompt_tokens")),
+                    JsonValues.ints(json.get("gen_tokens")),
                     rows(dir.resolve(prompt + ".logits.f32"), vocabulary),
                     rows(dir.resolve(prompt + ".gen_logits.f32"), vocabulary));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    /** The raw text of a top-level scalar or flat array field. */
-    private static String field(String json, String name) {
-        Matcher m = Pattern.compile("\"" + name + "\"\\s*:\\s*(\\[[^\\]]*\\]|[^,}\\s]+)")
-                .matcher(json);
-        if (!m.find()) {
-            throw new IllegalArgumentException("no field " + name);
-        }
-        return m.group(1);
-    }
-
-    private static int[] ints(String array) {
-        String body = array.substring(1, array.length() - 1).strip();
-        return body.isEmpty()
-                ? new int[0]
-                : Arrays.stream(body.split(","))
-                        .mapToInt(s -> Integer.parseInt(s.strip()))
-                        .toArray();
     }
 
     private static float[][] rows(Path file, int width) throws IOException {

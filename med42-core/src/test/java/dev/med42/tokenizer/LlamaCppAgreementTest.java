@@ -3,6 +3,7 @@ package dev.med42.tokenizer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.med42.gguf.GGUFFile;
+import dev.med42.testing.JsonValues;
 import dev.med42.testing.TestData;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -66,15 +67,16 @@ class LlamaCppAgreementTest {
     }
 
     static Stream<Arguments> extraCases() throws IOException {
-        var cases = Json.array(Json.object(Json.parse(Files.readString(TestData.file("tokenizer/extra-cases.json"))))
-                .get("cases"));
+        var cases = JsonValues.array(
+                JsonValues.object(JsonValues.parse(Files.readString(TestData.file("tokenizer/extra-cases.json"))))
+                        .get("cases"));
         return cases.stream()
-                .map(Json::object)
+                .map(JsonValues::object)
                 .map(c -> Arguments.of(
                         Named.of(printable((String) c.get("input")), (String) c.get("input")),
-                        Json.ints(c.get("ids_with_bos")),
-                        Json.ints(c.get("ids_no_bos")),
-                        Json.ints(c.get("ids_with_bos_parse_special"))));
+                        JsonValues.ints(c.get("ids_with_bos")),
+                        JsonValues.ints(c.get("ids_no_bos")),
+                        JsonValues.ints(c.get("ids_with_bos_parse_special"))));
     }
 
     @ParameterizedTest
@@ -103,7 +105,7 @@ class LlamaCppAgreementTest {
                     try {
                         return Arguments.of(
                                 Named.of(model, TestData.modelFile(model)),
-                                Named.of(prompt, Json.object(Json.parse(Files.readString(json)))));
+                                Named.of(prompt, JsonValues.object(JsonValues.parse(Files.readString(json)))));
                     } catch (IOException e) {
                         throw new UncheckedIOException(e);
                     }
@@ -116,8 +118,8 @@ class LlamaCppAgreementTest {
         assertThat(golden.get("add_bos")).isEqualTo(true);
         assertThat(golden.get("parse_special")).isEqualTo(false);
         int[] tokens = tokenizer(model).encode((String) golden.get("prompt"), true, false);
-        assertThat(tokens).containsExactly(Json.ints(golden.get("prompt_tokens")));
-        assertThat(tokens.length).isEqualTo(Json.ints(golden.get("logits_shape"))[0]);
+        assertThat(tokens).containsExactly(JsonValues.ints(golden.get("prompt_tokens")));
+        assertThat(tokens.length).isEqualTo(JsonValues.ints(golden.get("logits_shape"))[0]);
     }
 
     @ParameterizedTest
@@ -125,8 +127,8 @@ class LlamaCppAgreementTest {
     void renders_golden_pieces_with_special_tokens_shown(Path model, Map<String, Object> golden) {
         SentencePieceTokenizer tokenizer = tokenizer(model);
         for (String which : List.of("prompt", "gen")) {
-            int[] tokens = Json.ints(golden.get(which + "_tokens"));
-            List<Object> pieces = Json.array(golden.get(which + "_pieces_hex"));
+            int[] tokens = JsonValues.ints(golden.get(which + "_tokens"));
+            List<Object> pieces = JsonValues.array(golden.get(which + "_pieces_hex"));
             assertThat(pieces).hasSize(tokens.length);
             for (int i = 0; i < tokens.length; i++) {
                 assertThat(HexFormat.of().formatHex(tokenizer.piece(tokens[i], true)))
@@ -139,7 +141,7 @@ class LlamaCppAgreementTest {
     @ParameterizedTest
     @MethodSource("goldens")
     void decodes_golden_generation_to_llama_cpp_bytes(Path model, Map<String, Object> golden) {
-        int[] generated = Json.ints(golden.get("gen_tokens"));
+        int[] generated = JsonValues.ints(golden.get("gen_tokens"));
         byte[] text = tokenizer(model).decodeBytes(generated);
         // Bytes, not gen_text: that field shows malformed UTF-8 its own way (a cut-off character at the end
         // as one U+FFFD per byte, where Java and Unicode's recommended practice give one in all).
@@ -150,7 +152,7 @@ class LlamaCppAgreementTest {
     @MethodSource("goldens")
     void streams_golden_generation_to_the_same_text(Path model, Map<String, Object> golden) {
         SentencePieceTokenizer tokenizer = tokenizer(model);
-        int[] generated = Json.ints(golden.get("gen_tokens"));
+        int[] generated = JsonValues.ints(golden.get("gen_tokens"));
         var decoder = new TokenDecoder(tokenizer);
         var streamed = new StringBuilder();
         for (int token : generated) {
