@@ -1,21 +1,27 @@
 package dev.med42.quant;
 
-import static dev.med42.quant.Blocks.fp16;
+import static dev.med42.quant.Blocks.SHORT_LE;
+import static dev.med42.quant.Q4_KVector.NIBBLE;
+import static dev.med42.quant.VectorLanes.B256;
 import static dev.med42.quant.VectorLanes.F256;
 import static dev.med42.quant.VectorLanes.I256;
-import static dev.med42.quant.VectorLanes.dot32;
-import static dev.med42.quant.VectorLanes.hsum8;
-import static dev.med42.quant.VectorLanes.toFloats;
+import static dev.med42.quant.VectorLanes.LE;
+import static dev.med42.quant.VectorLanes.S256;
+import static jdk.incubator.vector.VectorOperators.ASHR;
+import static jdk.incubator.vector.VectorOperators.I2F;
 import static jdk.incubator.vector.VectorOperators.LSHL;
 import static jdk.incubator.vector.VectorOperators.LSHR;
 
 import java.lang.foreign.MemorySegment;
+import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
 
-/** {@link Q5_K#dot} with the Vector API, bit for bit. */
+/** {@link Q5_K#dot} with the Vector API, bit for bit; the int8 lanes as {@link VectorLanes} describes. */
 final class Q5_KVector {
+    private static final ShortVector FIFTH_BIT = ShortVector.broadcast(S256, (short) 0x10);
+
     private Q5_KVector() {}
 
     static float dot(MemorySegment data, long row, Activations x, int token) {
@@ -30,34 +36,44 @@ final class Q5_KVector {
         float summs = 0;
         for (int b = 0; b < blocks; b++, q += 256, bs += 16) {
             long block = row + (long) b * Q5_K.BLOCK_BYTES;
-            float d = scales[s + b] * fp16(data, block);
-            float dmin = -scales[s + b] * fp16(data, block + 2);
+            float d = scales[s + b] * Float.float16ToFloat(data.get(SHORT_LE, block));
+            float dmin = -scales[s + b] * Float.float16ToFloat(data.get(SHORT_LE, block + 2));
             long sc = KScales.k4Scales(data, block + 4);
             long mins = KScales.k4Mins(data, block + 4);
-            int minSum = 0;
-            for (int m = 0; m < 8; m++) {
-                minSum += Q4_KVector.mins(mins, bsums, bs, m);
-            }
+            int minSum = Q4_KVector.minsTimesSums(mins, bsums, bs, 0)
+                    + Q4_KVector.minsTimesSums(mins, bsums, bs, 2)
+                    + Q4_KVector.minsTimesSums(mins, bsums, bs, 4)
+                    + Q4_KVector.minsTimesSums(mins, bsums, bs, 6);
             summs = Math.fma(dmin, minSum, summs);
-            ShortVector qh = KVectors.load(data, block + 16);
             IntVector sum = IntVector.zero(I256);
-            for (int j = 0; j < 4; j++) {
-                ShortVector w = KVectors.load(data, block + 48 + 32 * j);
-                ShortVector lowEven = w.and((short) 0xf).or(fifthBit(qh, 2 * j));
-                ShortVector lowOdd = w.lanewise(LSHR, 8).and((short) 0xf).or(fifthBit(qh, 2 * j + 8));
-                ShortVector highEven = w.lanewise(LSHR, 4).and((short) 0xf).or(fifthBit(qh, 2 * j + 1));
-                ShortVector highOdd = w.lanewise(LSHR, 12).or(fifthBit(qh, 2 * j + 9));
-                IntVector low = dot32(lowEven, lowOdd, qs, q + 64 * j);
-                IntVector high = dot32(highEven, highOdd, qs, q + 64 * j + 32);
-                sum = sum.add(low.mul(KScales.at(sc, 2 * j))).add(high.mul(KScales.at(sc, 2 * j + 1)));
+            for (int j = 0, o = q; j < 4; j++, o += 64, sc >>>= 16) {
+                ShortVector w = ByteVector.fromMemorySegment(B256, data, block + 48 + 32 * j, LE)
+                        .reinterpretAsShorts();
+                // bit 2j of qh[p] is the fifth bit of weight p of sub-block 2j, bit 2j + 1 that of sub-block 2j + 1
+                ShortVector qh = ByteVector.fromMemorySegment(B256, data, block + 16, LE)
+                        .reinterpretAsShorts()
+                        .lanewise(LSHR, 2 * j);
+                ShortVector lowEven = w.and(NIBBLE).or(qh.lanewise(LSHL, 4).and(FIFTH_BIT));
+                ShortVector lowOdd =
+                        w.lanewise(LSHR, 8).and(NIBBLE).or(qh.lanewise(LSHR, 4).and(FIFTH_BIT));
+                ShortVector highEven =
+                        w.lanewise(LSHR, 4).and(NIBBLE).or(qh.lanewise(LSHL, 3).and(FIFTH_BIT));
+                ShortVector highOdd =
+                        w.lanewise(LSHR, 12).or(qh.lanewise(LSHR, 5).and(FIFTH_BIT));
+                IntVector low = lowEven.mul(ShortVector.fromArray(S256, qs, o))
+                        .add(lowOdd.mul(ShortVector.fromArray(S256, qs, o + 16)))
+                        .reinterpretAsInts();
+                IntVector high = highEven.mul(ShortVector.fromArray(S256, qs, o + 32))
+                        .add(highOdd.mul(ShortVector.fromArray(S256, qs, o + 48)))
+                        .reinterpretAsInts();
+                low = low.lanewise(LSHL, 16).lanewise(ASHR, 16).add(low.lanewise(ASHR, 16));
+                high = high.lanewise(LSHL, 16).lanewise(ASHR, 16).add(high.lanewise(ASHR, 16));
+                sum = sum.add(low.mul((int) sc & 0xff)).add(high.mul((int) (sc >>> 8) & 0xff));
             }
-            acc = toFloats(sum).fma(FloatVector.broadcast(F256, d), acc);
+            acc = ((FloatVector) sum.convert(I2F, 0)).fma(FloatVector.broadcast(F256, d), acc);
         }
-        return hsum8(acc) + summs;
-    }
-
-    /** 16 where bit {@code bit} of the {@code qh} shorts is set. */
-    private static ShortVector fifthBit(ShortVector qh, int bit) {
-        return qh.lanewise(LSHR, bit).and((short) 1).lanewise(LSHL, 4);
+        return ((acc.lane(0) + acc.lane(4)) + (acc.lane(2) + acc.lane(6)))
+                + ((acc.lane(1) + acc.lane(5)) + (acc.lane(3) + acc.lane(7)))
+                + summs;
     }
 }
