@@ -11,7 +11,6 @@ import static dev.med42.quant.VectorLanes.UPPER_INTS;
 import static jdk.incubator.vector.VectorOperators.ASHR;
 import static jdk.incubator.vector.VectorOperators.B2S;
 import static jdk.incubator.vector.VectorOperators.I2F;
-import static jdk.incubator.vector.VectorOperators.LSHL;
 import static jdk.incubator.vector.VectorOperators.LSHR;
 
 import java.lang.foreign.MemorySegment;
@@ -48,7 +47,7 @@ final class Q2_KVector {
                     .and(NIBBLE)
                     .mul(ShortVector.fromArray(S256, bsums, bs))
                     .reinterpretAsInts();
-            mins = mins.lanewise(LSHL, 16).lanewise(ASHR, 16).add(mins.lanewise(ASHR, 16));
+            mins = mins.mul(0x10001).lanewise(ASHR, 16);
             acc = ((FloatVector) mins.convert(I2F, 0)).fma(FloatVector.broadcast(F256, dmin), acc);
             IntVector sum = IntVector.zero(I256);
             // chunk c of 32: bits 2(c % 4) of qs[32(c / 4) + p]
@@ -61,7 +60,7 @@ final class Q2_KVector {
                         .mul(ShortVector.fromArray(S256, qs, o))
                         .add(bits.lanewise(LSHR, shift + 8).and(TWO_BITS).mul(ShortVector.fromArray(S256, qs, o + 16)))
                         .reinterpretAsInts();
-                IntVector lanes = p.lanewise(LSHL, 16).lanewise(ASHR, 16).add(p.lanewise(ASHR, 16));
+                IntVector lanes = p.mul(0x10001).lanewise(ASHR, 16);
                 IntVector scale = IntVector.broadcast(I256, data.get(ValueLayout.JAVA_BYTE, block + 2 * c) & 0xf)
                         .blend(data.get(ValueLayout.JAVA_BYTE, block + 2 * c + 1) & 0xf, UPPER_INTS);
                 sum = sum.add(lanes.mul(scale));

@@ -59,7 +59,7 @@ final class Q3_KVector {
                 IntVector p = even.mul(ShortVector.fromArray(S256, qs, o))
                         .add(odd.mul(ShortVector.fromArray(S256, qs, o + 16)))
                         .reinterpretAsInts();
-                IntVector lanes = p.lanewise(LSHL, 16).lanewise(ASHR, 16).add(p.lanewise(ASHR, 16));
+                IntVector lanes = p.mul(0x10001).lanewise(ASHR, 16);
                 long packed = (c < 4 ? scales0to7 : scales8to15) >>> (16 * l);
                 IntVector scale = IntVector.broadcast(I256, ((int) packed & 0xff) - 32)
                         .blend(((int) (packed >>> 8) & 0xff) - 32, UPPER_INTS);

@@ -8,7 +8,6 @@ import static dev.med42.quant.VectorLanes.LE;
 import static dev.med42.quant.VectorLanes.S256;
 import static jdk.incubator.vector.VectorOperators.ASHR;
 import static jdk.incubator.vector.VectorOperators.I2F;
-import static jdk.incubator.vector.VectorOperators.LSHL;
 import static jdk.incubator.vector.VectorOperators.LSHR;
 
 import java.lang.foreign.MemorySegment;
@@ -56,7 +55,7 @@ final class Q4_0Vector {
                     .mul(ShortVector.fromArray(S256, qs, q))
                     .add(n.lanewise(LSHR, 12).sub(EIGHT).mul(ShortVector.fromArray(S256, qs, q + 16)))
                     .reinterpretAsInts();
-            IntVector lanes = p.lanewise(LSHL, 16).lanewise(ASHR, 16).add(p.lanewise(ASHR, 16));
+            IntVector lanes = p.mul(0x10001).lanewise(ASHR, 16);
             acc = ((FloatVector) lanes.convert(I2F, 0)).fma(FloatVector.broadcast(F256, d), acc);
         }
         return ((acc.lane(0) + acc.lane(4)) + (acc.lane(2) + acc.lane(6)))

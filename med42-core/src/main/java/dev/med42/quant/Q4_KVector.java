@@ -8,7 +8,6 @@ import static dev.med42.quant.VectorLanes.LE;
 import static dev.med42.quant.VectorLanes.S256;
 import static jdk.incubator.vector.VectorOperators.ASHR;
 import static jdk.incubator.vector.VectorOperators.I2F;
-import static jdk.incubator.vector.VectorOperators.LSHL;
 import static jdk.incubator.vector.VectorOperators.LSHR;
 
 import java.lang.foreign.MemorySegment;
@@ -61,9 +60,9 @@ final class Q4_KVector {
                         .mul(ShortVector.fromArray(S256, qs, o + 32))
                         .add(w.lanewise(LSHR, 12).mul(ShortVector.fromArray(S256, qs, o + 48)))
                         .reinterpretAsInts();
-                low = low.lanewise(LSHL, 16).lanewise(ASHR, 16).add(low.lanewise(ASHR, 16));
-                high = high.lanewise(LSHL, 16).lanewise(ASHR, 16).add(high.lanewise(ASHR, 16));
-                sum = sum.add(low.mul((int) sc & 0xff)).add(high.mul((int) (sc >>> 8) & 0xff));
+                low = low.mul(0x10001).lanewise(ASHR, 16).mul((int) sc & 0xff);
+                high = high.mul(0x10001).lanewise(ASHR, 16).mul((int) (sc >>> 8) & 0xff);
+                sum = sum.add(low).add(high);
             }
             acc = ((FloatVector) sum.convert(I2F, 0)).fma(FloatVector.broadcast(F256, d), acc);
         }

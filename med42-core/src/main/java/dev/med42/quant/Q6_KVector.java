@@ -59,7 +59,7 @@ final class Q6_KVector {
                 IntVector p = even.mul(ShortVector.fromArray(S256, qs, o))
                         .add(odd.mul(ShortVector.fromArray(S256, qs, o + 16)))
                         .reinterpretAsInts();
-                IntVector lanes = p.lanewise(LSHL, 16).lanewise(ASHR, 16).add(p.lanewise(ASHR, 16));
+                IntVector lanes = p.mul(0x10001).lanewise(ASHR, 16);
                 // the scales of sub-blocks 2c (lanes 0..3) and 2c + 1 (lanes 4..7)
                 IntVector scale = IntVector.broadcast(I256, data.get(ValueLayout.JAVA_BYTE, block + 192 + 2 * c))
                         .blend(data.get(ValueLayout.JAVA_BYTE, block + 193 + 2 * c), UPPER_INTS);
