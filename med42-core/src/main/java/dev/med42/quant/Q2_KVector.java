@@ -3,18 +3,22 @@ package dev.med42.quant;
 import static dev.med42.quant.Blocks.SHORT_LE;
 import static dev.med42.quant.VectorLanes.B128;
 import static dev.med42.quant.VectorLanes.B256;
+import static dev.med42.quant.VectorLanes.B64;
 import static dev.med42.quant.VectorLanes.F256;
 import static dev.med42.quant.VectorLanes.I256;
 import static dev.med42.quant.VectorLanes.LE;
 import static dev.med42.quant.VectorLanes.S256;
-import static dev.med42.quant.VectorLanes.UPPER_INTS;
+import static dev.med42.quant.VectorLanes.SCALES_0;
+import static dev.med42.quant.VectorLanes.SCALES_1;
+import static dev.med42.quant.VectorLanes.SCALES_2;
+import static dev.med42.quant.VectorLanes.SCALES_3;
 import static jdk.incubator.vector.VectorOperators.ASHR;
+import static jdk.incubator.vector.VectorOperators.B2I;
 import static jdk.incubator.vector.VectorOperators.B2S;
 import static jdk.incubator.vector.VectorOperators.I2F;
 import static jdk.incubator.vector.VectorOperators.LSHR;
 
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
@@ -36,7 +40,7 @@ final class Q2_KVector {
         int bs = token * (x.columns() / 16);
         int s = token * blocks;
         FloatVector acc = FloatVector.zero(F256);
-        for (int b = 0; b < blocks; b++, q += 256, bs += 16) {
+        for (int b = 0; b < blocks; b++, bs += 16) {
             long block = row + (long) b * Q2_K.BLOCK_BYTES;
             float dall = scales[s + b] * Float.float16ToFloat(data.get(SHORT_LE, block + 80));
             float dmin = -scales[s + b] * Float.float16ToFloat(data.get(SHORT_LE, block + 82));
@@ -46,24 +50,41 @@ final class Q2_KVector {
                     .lanewise(LSHR, 4)
                     .and(NIBBLE)
                     .mul(ShortVector.fromArray(S256, bsums, bs))
-                    .reinterpretAsInts();
-            mins = mins.mul(0x10001).lanewise(ASHR, 16);
+                    .reinterpretAsInts()
+                    .mul(0x10001)
+                    .lanewise(ASHR, 16);
             acc = ((FloatVector) mins.convert(I2F, 0)).fma(FloatVector.broadcast(F256, dmin), acc);
             IntVector sum = IntVector.zero(I256);
-            // chunk c of 32: bits 2(c % 4) of qs[32(c / 4) + p]
-            for (int c = 0, o = q; c < 8; c++, o += 32) {
-                int shift = 2 * (c & 3);
-                ShortVector bits = ByteVector.fromMemorySegment(B256, data, block + 16 + 32 * (c >>> 2), LE)
+            // half h of 128: chunk l of 32 is bits 2l of qs[32h + p], scaled by the low nibbles of scales[8h + 2l..]
+            for (int h = 0; h < 2; h++, q += 128) {
+                IntVector sc = ((IntVector) ByteVector.fromMemorySegment(B64, data, block + 8 * h, LE)
+                                .convertShape(B2I, I256, 0))
+                        .and(0xf);
+                ShortVector bits = ByteVector.fromMemorySegment(B256, data, block + 16 + 32 * h, LE)
                         .reinterpretAsShorts();
-                IntVector p = bits.lanewise(LSHR, shift)
-                        .and(TWO_BITS)
-                        .mul(ShortVector.fromArray(S256, qs, o))
-                        .add(bits.lanewise(LSHR, shift + 8).and(TWO_BITS).mul(ShortVector.fromArray(S256, qs, o + 16)))
+                IntVector p0 = bits.and(TWO_BITS)
+                        .mul(ShortVector.fromArray(S256, qs, q))
+                        .add(bits.lanewise(LSHR, 8).and(TWO_BITS).mul(ShortVector.fromArray(S256, qs, q + 16)))
                         .reinterpretAsInts();
-                IntVector lanes = p.mul(0x10001).lanewise(ASHR, 16);
-                IntVector scale = IntVector.broadcast(I256, data.get(ValueLayout.JAVA_BYTE, block + 2 * c) & 0xf)
-                        .blend(data.get(ValueLayout.JAVA_BYTE, block + 2 * c + 1) & 0xf, UPPER_INTS);
-                sum = sum.add(lanes.mul(scale));
+                IntVector p1 = bits.lanewise(LSHR, 2)
+                        .and(TWO_BITS)
+                        .mul(ShortVector.fromArray(S256, qs, q + 32))
+                        .add(bits.lanewise(LSHR, 10).and(TWO_BITS).mul(ShortVector.fromArray(S256, qs, q + 48)))
+                        .reinterpretAsInts();
+                IntVector p2 = bits.lanewise(LSHR, 4)
+                        .and(TWO_BITS)
+                        .mul(ShortVector.fromArray(S256, qs, q + 64))
+                        .add(bits.lanewise(LSHR, 12).and(TWO_BITS).mul(ShortVector.fromArray(S256, qs, q + 80)))
+                        .reinterpretAsInts();
+                IntVector p3 = bits.lanewise(LSHR, 6)
+                        .and(TWO_BITS)
+                        .mul(ShortVector.fromArray(S256, qs, q + 96))
+                        .add(bits.lanewise(LSHR, 14).mul(ShortVector.fromArray(S256, qs, q + 112)))
+                        .reinterpretAsInts();
+                sum = sum.add(p0.mul(0x10001).lanewise(ASHR, 16).mul(sc.rearrange(SCALES_0)))
+                        .add(p1.mul(0x10001).lanewise(ASHR, 16).mul(sc.rearrange(SCALES_1)))
+                        .add(p2.mul(0x10001).lanewise(ASHR, 16).mul(sc.rearrange(SCALES_2)))
+                        .add(p3.mul(0x10001).lanewise(ASHR, 16).mul(sc.rearrange(SCALES_3)));
             }
             acc = ((FloatVector) sum.convert(I2F, 0)).fma(FloatVector.broadcast(F256, dall), acc);
         }

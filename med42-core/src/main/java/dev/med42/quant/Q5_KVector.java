@@ -5,9 +5,12 @@ import static dev.med42.quant.Q4_KVector.NIBBLE;
 import static dev.med42.quant.VectorLanes.B256;
 import static dev.med42.quant.VectorLanes.F256;
 import static dev.med42.quant.VectorLanes.I256;
+import static dev.med42.quant.VectorLanes.L128;
 import static dev.med42.quant.VectorLanes.LE;
 import static dev.med42.quant.VectorLanes.S256;
+import static jdk.incubator.vector.VectorOperators.ADD;
 import static jdk.incubator.vector.VectorOperators.ASHR;
+import static jdk.incubator.vector.VectorOperators.B2I;
 import static jdk.incubator.vector.VectorOperators.I2F;
 import static jdk.incubator.vector.VectorOperators.LSHL;
 import static jdk.incubator.vector.VectorOperators.LSHR;
@@ -16,6 +19,7 @@ import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.ShortVector;
 
 /** {@link Q5_K#dot} with the Vector API, bit for bit; the int8 lanes as {@link VectorLanes} describes. */
@@ -40,11 +44,14 @@ final class Q5_KVector {
             float dmin = -scales[s + b] * Float.float16ToFloat(data.get(SHORT_LE, block + 2));
             long sc = KScales.k4Scales(data, block + 4);
             long mins = KScales.k4Mins(data, block + 4);
-            int minSum = Q4_KVector.minsTimesSums(mins, bsums, bs, 0)
-                    + Q4_KVector.minsTimesSums(mins, bsums, bs, 2)
-                    + Q4_KVector.minsTimesSums(mins, bsums, bs, 4)
-                    + Q4_KVector.minsTimesSums(mins, bsums, bs, 6);
-            summs = Math.fma(dmin, minSum, summs);
+            // the mins times the sums of their sub-blocks' 32 activation quants, added up as one integer
+            IntVector sums = ShortVector.fromArray(S256, bsums, bs)
+                    .reinterpretAsInts()
+                    .mul(0x10001)
+                    .lanewise(ASHR, 16);
+            IntVector minValues = (IntVector)
+                    LongVector.broadcast(L128, mins).reinterpretAsBytes().convertShape(B2I, I256, 0);
+            summs = Math.fma(dmin, minValues.mul(sums).reduceLanes(ADD), summs);
             IntVector sum = IntVector.zero(I256);
             for (int j = 0, o = q; j < 4; j++, o += 64, sc >>>= 16) {
                 ShortVector w = ByteVector.fromMemorySegment(B256, data, block + 48 + 32 * j, LE)

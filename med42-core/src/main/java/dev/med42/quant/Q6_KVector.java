@@ -3,18 +3,22 @@ package dev.med42.quant;
 import static dev.med42.quant.Blocks.SHORT_LE;
 import static dev.med42.quant.Q4_KVector.NIBBLE;
 import static dev.med42.quant.VectorLanes.B256;
+import static dev.med42.quant.VectorLanes.B64;
 import static dev.med42.quant.VectorLanes.F256;
 import static dev.med42.quant.VectorLanes.I256;
 import static dev.med42.quant.VectorLanes.LE;
 import static dev.med42.quant.VectorLanes.S256;
-import static dev.med42.quant.VectorLanes.UPPER_INTS;
+import static dev.med42.quant.VectorLanes.SCALES_0;
+import static dev.med42.quant.VectorLanes.SCALES_1;
+import static dev.med42.quant.VectorLanes.SCALES_2;
+import static dev.med42.quant.VectorLanes.SCALES_3;
 import static jdk.incubator.vector.VectorOperators.ASHR;
+import static jdk.incubator.vector.VectorOperators.B2I;
 import static jdk.incubator.vector.VectorOperators.I2F;
 import static jdk.incubator.vector.VectorOperators.LSHL;
 import static jdk.incubator.vector.VectorOperators.LSHR;
 
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
@@ -34,36 +38,65 @@ final class Q6_KVector {
         int q = token * x.columns();
         int s = token * blocks;
         FloatVector acc = FloatVector.zero(F256);
-        for (int b = 0; b < blocks; b++, q += 256) {
+        for (int b = 0; b < blocks; b++) {
             long block = row + (long) b * Q6_K.BLOCK_BYTES;
             float d = scales[s + b] * Float.float16ToFloat(data.get(SHORT_LE, block + 208));
             IntVector sum = IntVector.zero(I256);
-            // chunk c of 32: half h = c / 4, k = c % 4 of it; low 4 bits in the low (k < 2) or high nibbles of
-            // ql[64h + 32(k % 2) + p], top 2 bits at bits 2k of qh[32h + p]
-            for (int c = 0, o = q; c < 8; c++, o += 32) {
-                int h = c >>> 2;
-                int k = c & 3;
-                int nibble = 4 * (k >>> 1);
-                ShortVector ql = ByteVector.fromMemorySegment(B256, data, block + 64 * h + 32 * (k & 1), LE)
+            // half h of 128: ql1 = ql[64h..], ql2 = ql[64h + 32..], qh = qh[32h..]. Chunk k of 32 has its low 4 bits
+            // in the low (k < 2) or high nibbles of ql1 (k even) or ql2, its top 2 bits at bits 2k of qh.
+            for (int h = 0; h < 2; h++, q += 128) {
+                IntVector sc = (IntVector) ByteVector.fromMemorySegment(B64, data, block + 192 + 8 * h, LE)
+                        .convertShape(B2I, I256, 0);
+                ShortVector ql1 = ByteVector.fromMemorySegment(B256, data, block + 64 * h, LE)
+                        .reinterpretAsShorts();
+                ShortVector ql2 = ByteVector.fromMemorySegment(B256, data, block + 64 * h + 32, LE)
                         .reinterpretAsShorts();
                 ShortVector qh = ByteVector.fromMemorySegment(B256, data, block + 128 + 32 * h, LE)
                         .reinterpretAsShorts();
-                ShortVector even = ql.lanewise(LSHR, nibble)
-                        .and(NIBBLE)
-                        .or(qh.lanewise(LSHR, 2 * k).lanewise(LSHL, 4).and(TOP_BITS))
-                        .sub(THIRTY_TWO);
-                ShortVector odd = ql.lanewise(LSHR, nibble + 8)
-                        .and(NIBBLE)
-                        .or(qh.lanewise(LSHR, 2 * k + 4).and(TOP_BITS))
-                        .sub(THIRTY_TWO);
-                IntVector p = even.mul(ShortVector.fromArray(S256, qs, o))
-                        .add(odd.mul(ShortVector.fromArray(S256, qs, o + 16)))
+                IntVector p0 = ql1.and(NIBBLE)
+                        .or(qh.lanewise(LSHL, 4).and(TOP_BITS))
+                        .sub(THIRTY_TWO)
+                        .mul(ShortVector.fromArray(S256, qs, q))
+                        .add(ql1.lanewise(LSHR, 8)
+                                .and(NIBBLE)
+                                .or(qh.lanewise(LSHR, 4).and(TOP_BITS))
+                                .sub(THIRTY_TWO)
+                                .mul(ShortVector.fromArray(S256, qs, q + 16)))
                         .reinterpretAsInts();
-                IntVector lanes = p.mul(0x10001).lanewise(ASHR, 16);
-                // the scales of sub-blocks 2c (lanes 0..3) and 2c + 1 (lanes 4..7)
-                IntVector scale = IntVector.broadcast(I256, data.get(ValueLayout.JAVA_BYTE, block + 192 + 2 * c))
-                        .blend(data.get(ValueLayout.JAVA_BYTE, block + 193 + 2 * c), UPPER_INTS);
-                sum = sum.add(lanes.mul(scale));
+                IntVector p1 = ql2.and(NIBBLE)
+                        .or(qh.lanewise(LSHL, 2).and(TOP_BITS))
+                        .sub(THIRTY_TWO)
+                        .mul(ShortVector.fromArray(S256, qs, q + 32))
+                        .add(ql2.lanewise(LSHR, 8)
+                                .and(NIBBLE)
+                                .or(qh.lanewise(LSHR, 6).and(TOP_BITS))
+                                .sub(THIRTY_TWO)
+                                .mul(ShortVector.fromArray(S256, qs, q + 48)))
+                        .reinterpretAsInts();
+                IntVector p2 = ql1.lanewise(LSHR, 4)
+                        .and(NIBBLE)
+                        .or(qh.and(TOP_BITS))
+                        .sub(THIRTY_TWO)
+                        .mul(ShortVector.fromArray(S256, qs, q + 64))
+                        .add(ql1.lanewise(LSHR, 12)
+                                .or(qh.lanewise(LSHR, 8).and(TOP_BITS))
+                                .sub(THIRTY_TWO)
+                                .mul(ShortVector.fromArray(S256, qs, q + 80)))
+                        .reinterpretAsInts();
+                IntVector p3 = ql2.lanewise(LSHR, 4)
+                        .and(NIBBLE)
+                        .or(qh.lanewise(LSHR, 2).and(TOP_BITS))
+                        .sub(THIRTY_TWO)
+                        .mul(ShortVector.fromArray(S256, qs, q + 96))
+                        .add(ql2.lanewise(LSHR, 12)
+                                .or(qh.lanewise(LSHR, 10).and(TOP_BITS))
+                                .sub(THIRTY_TWO)
+                                .mul(ShortVector.fromArray(S256, qs, q + 112)))
+                        .reinterpretAsInts();
+                sum = sum.add(p0.mul(0x10001).lanewise(ASHR, 16).mul(sc.rearrange(SCALES_0)))
+                        .add(p1.mul(0x10001).lanewise(ASHR, 16).mul(sc.rearrange(SCALES_1)))
+                        .add(p2.mul(0x10001).lanewise(ASHR, 16).mul(sc.rearrange(SCALES_2)))
+                        .add(p3.mul(0x10001).lanewise(ASHR, 16).mul(sc.rearrange(SCALES_3)));
             }
             acc = ((FloatVector) sum.convert(I2F, 0)).fma(FloatVector.broadcast(F256, d), acc);
         }
