@@ -1,5 +1,6 @@
 package dev.med42.quant;
 
+import java.util.Arrays;
 import java.util.Objects;
 
 /**
@@ -164,8 +165,8 @@ public final class Activations {
             }
             if (amax == 0) {
                 d[t * blocks + b] = 0;
-                java.util.Arrays.fill(qs, qo, qo + 256, (short) 0);
-                java.util.Arrays.fill(bsums, qo / 16, qo / 16 + 16, (short) 0);
+                Arrays.fill(qs, qo, qo + 256, (short) 0);
+                Arrays.fill(bsums, qo / 16, qo / 16 + 16, (short) 0);
                 continue;
             }
             float iscale = -127f / max;

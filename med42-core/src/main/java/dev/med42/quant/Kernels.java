@@ -1,6 +1,7 @@
 package dev.med42.quant;
 
 import java.lang.foreign.MemorySegment;
+import java.util.Objects;
 
 /**
  * The kernels of each supported weight type: a row dot product against activations and a dequantizer. The Vector
@@ -51,7 +52,7 @@ public final class Kernels {
         if (count % type.blockSize() != 0) {
             throw new IllegalArgumentException(count + " is not a whole number of " + type + " blocks");
         }
-        java.util.Objects.checkFromIndexSize(outOffset, count, out.length);
+        Objects.checkFromIndexSize(outOffset, count, out.length);
         switch (type) {
             case F32 -> Floats.dequantizeF32(data, offset, out, outOffset, count);
             case F16 -> Floats.dequantizeF16(data, offset, out, outOffset, count);

@@ -13,7 +13,7 @@ import java.lang.foreign.MemorySegment;
  * Q2_KVector}.
  */
 final class Q2_K {
-    static final int BLOCK_BYTES = 84;
+    static final int BLOCK_BYTES = GGMLType.Q2_K.bytesPerBlock();
 
     private Q2_K() {}
 

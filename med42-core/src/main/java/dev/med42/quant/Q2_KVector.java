@@ -7,6 +7,7 @@ import static dev.med42.quant.VectorLanes.B64;
 import static dev.med42.quant.VectorLanes.F256;
 import static dev.med42.quant.VectorLanes.I256;
 import static dev.med42.quant.VectorLanes.LE;
+import static dev.med42.quant.VectorLanes.NIBBLE;
 import static dev.med42.quant.VectorLanes.S256;
 import static dev.med42.quant.VectorLanes.SCALES_0;
 import static dev.med42.quant.VectorLanes.SCALES_1;
@@ -27,7 +28,6 @@ import jdk.incubator.vector.ShortVector;
 /** {@link Q2_K#dot} with the Vector API, bit for bit; the int8 lanes as {@link VectorLanes} describes. */
 final class Q2_KVector {
     private static final ShortVector TWO_BITS = ShortVector.broadcast(S256, (short) 3);
-    private static final ShortVector NIBBLE = ShortVector.broadcast(S256, (short) 0xf);
 
     private Q2_KVector() {}
 

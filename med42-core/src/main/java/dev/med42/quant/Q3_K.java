@@ -13,7 +13,7 @@ import java.lang.foreign.MemorySegment;
  * - 4} when it is clear). Scalar reference; see {@link Q3_KVector}.
  */
 final class Q3_K {
-    static final int BLOCK_BYTES = 110;
+    static final int BLOCK_BYTES = GGMLType.Q3_K.bytesPerBlock();
 
     private Q3_K() {}
 

@@ -11,7 +11,7 @@ import java.lang.foreign.MemorySegment;
  * Scalar reference; {@link Q4_0Vector} is the same computation with the Vector API.
  */
 final class Q4_0 {
-    static final int BLOCK_BYTES = 18;
+    static final int BLOCK_BYTES = GGMLType.Q4_0.bytesPerBlock();
 
     private Q4_0() {}
 

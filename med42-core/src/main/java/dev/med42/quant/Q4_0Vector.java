@@ -5,6 +5,7 @@ import static dev.med42.quant.VectorLanes.F256;
 import static dev.med42.quant.VectorLanes.I128;
 import static dev.med42.quant.VectorLanes.I256;
 import static dev.med42.quant.VectorLanes.LE;
+import static dev.med42.quant.VectorLanes.NIBBLE;
 import static dev.med42.quant.VectorLanes.S256;
 import static jdk.incubator.vector.VectorOperators.ASHR;
 import static jdk.incubator.vector.VectorOperators.I2F;
@@ -29,7 +30,6 @@ final class Q4_0Vector {
 
     static final ShortVector ALIGN_NIBBLES =
             ShortVector.fromArray(S256, new short[] {16, 16, 16, 16, 16, 16, 16, 16, 1, 1, 1, 1, 1, 1, 1, 1}, 0);
-    static final ShortVector NIBBLE = ShortVector.broadcast(S256, (short) 0xf);
     private static final ShortVector EIGHT = ShortVector.broadcast(S256, (short) 8);
 
     private Q4_0Vector() {}

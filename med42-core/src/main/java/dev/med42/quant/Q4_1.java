@@ -10,7 +10,7 @@ import java.lang.foreign.MemorySegment;
  * {@code uint8_t qs[16]} with the nibbles ordered as in {@link Q4_0}. Scalar reference; see {@link Q4_1Vector}.
  */
 final class Q4_1 {
-    static final int BLOCK_BYTES = 20;
+    static final int BLOCK_BYTES = GGMLType.Q4_1.bytesPerBlock();
 
     private Q4_1() {}
 

@@ -12,7 +12,7 @@ import java.lang.foreign.MemorySegment;
  * reference; see {@link Q4_KVector}.
  */
 final class Q4_K {
-    static final int BLOCK_BYTES = 144;
+    static final int BLOCK_BYTES = GGMLType.Q4_K.bytesPerBlock();
 
     private Q4_K() {}
 

@@ -6,6 +6,7 @@ import static dev.med42.quant.VectorLanes.F256;
 import static dev.med42.quant.VectorLanes.I256;
 import static dev.med42.quant.VectorLanes.L128;
 import static dev.med42.quant.VectorLanes.LE;
+import static dev.med42.quant.VectorLanes.NIBBLE;
 import static dev.med42.quant.VectorLanes.S256;
 import static jdk.incubator.vector.VectorOperators.ASHR;
 import static jdk.incubator.vector.VectorOperators.B2I;
@@ -22,7 +23,6 @@ import jdk.incubator.vector.VectorShuffle;
 
 /** {@link Q4_K#dot} with the Vector API, bit for bit; the int8 lanes as {@link VectorLanes} describes. */
 final class Q4_KVector {
-    static final ShortVector NIBBLE = ShortVector.broadcast(S256, (short) 0xf);
     private static final VectorShuffle<Integer> SWAP_PAIRS = VectorShuffle.fromValues(I256, 1, 0, 3, 2, 5, 4, 7, 6);
 
     private Q4_KVector() {}

@@ -12,7 +12,7 @@ import java.lang.foreign.MemorySegment;
  * uint8_t qs[16]} holding the low 4 bits as in {@link Q4_0}. Scalar reference; see {@link Q5_0Vector}.
  */
 final class Q5_0 {
-    static final int BLOCK_BYTES = 22;
+    static final int BLOCK_BYTES = GGMLType.Q5_0.bytesPerBlock();
 
     private Q5_0() {}
 

@@ -12,7 +12,7 @@ import java.lang.foreign.MemorySegment;
  * Q5_1Vector}.
  */
 final class Q5_1 {
-    static final int BLOCK_BYTES = 24;
+    static final int BLOCK_BYTES = GGMLType.Q5_1.bytesPerBlock();
 
     private Q5_1() {}
 

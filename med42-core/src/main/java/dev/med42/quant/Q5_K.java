@@ -11,7 +11,7 @@ import java.lang.foreign.MemorySegment;
  * sub-block {@code s}), {@code uint8_t qs[128]} laid out as in Q4_K. Scalar reference; see {@link Q5_KVector}.
  */
 final class Q5_K {
-    static final int BLOCK_BYTES = 176;
+    static final int BLOCK_BYTES = GGMLType.Q5_K.bytesPerBlock();
 
     private Q5_K() {}
 

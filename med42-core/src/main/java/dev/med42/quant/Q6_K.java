@@ -14,7 +14,7 @@ import java.lang.foreign.MemorySegment;
  * at bits {@code 2c} of {@code qh[p]}. Scalar reference; see {@link Q6_KVector}.
  */
 final class Q6_K {
-    static final int BLOCK_BYTES = 210;
+    static final int BLOCK_BYTES = GGMLType.Q6_K.bytesPerBlock();
 
     private Q6_K() {}
 

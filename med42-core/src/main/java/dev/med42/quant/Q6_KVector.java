@@ -1,12 +1,12 @@
 package dev.med42.quant;
 
 import static dev.med42.quant.Blocks.SHORT_LE;
-import static dev.med42.quant.Q4_KVector.NIBBLE;
 import static dev.med42.quant.VectorLanes.B256;
 import static dev.med42.quant.VectorLanes.B64;
 import static dev.med42.quant.VectorLanes.F256;
 import static dev.med42.quant.VectorLanes.I256;
 import static dev.med42.quant.VectorLanes.LE;
+import static dev.med42.quant.VectorLanes.NIBBLE;
 import static dev.med42.quant.VectorLanes.S256;
 import static dev.med42.quant.VectorLanes.SCALES_0;
 import static dev.med42.quant.VectorLanes.SCALES_1;

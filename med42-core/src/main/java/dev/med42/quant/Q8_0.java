@@ -10,7 +10,7 @@ import java.lang.foreign.MemorySegment;
  * qs[32]}. Scalar reference; see {@link Q8_0Vector}.
  */
 final class Q8_0 {
-    static final int BLOCK_BYTES = 34;
+    static final int BLOCK_BYTES = GGMLType.Q8_0.bytesPerBlock();
 
     private Q8_0() {}
 

@@ -41,6 +41,9 @@ final class VectorLanes {
     static final VectorSpecies<Float> F256 = FloatVector.SPECIES_256;
     static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
 
+    /** The low 4 bits of every short. */
+    static final ShortVector NIBBLE = ShortVector.broadcast(S256, (short) 0xf);
+
     /** Int lanes 4..7: those of the second sub-block of 16 in a chunk of 32. */
     static final VectorMask<Integer> UPPER_INTS = VectorMask.fromLong(I256, 0xf0);
 

@@ -2,6 +2,7 @@ package dev.med42.tensor;
 
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -23,7 +24,7 @@ final class WorkerPool implements AutoCloseable {
     private volatile Job job;
     private volatile int generation;
     private volatile Thread caller;
-    private volatile Throwable failure;
+    private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private volatile boolean closed;
 
     WorkerPool(int threads, String name) {
@@ -54,7 +55,6 @@ final class WorkerPool implements AutoCloseable {
         }
         this.job = job;
         this.caller = Thread.currentThread();
-        this.failure = null;
         pending.set(parts - 1);
         generation++; // publishes the fields above to the workers
         for (Thread worker : workers) {
@@ -63,7 +63,7 @@ final class WorkerPool implements AutoCloseable {
         try {
             job.run(0, parts);
         } catch (Throwable t) {
-            failure = t;
+            failure.compareAndSet(null, t);
         }
         long start = System.nanoTime();
         while (pending.get() != 0) {
@@ -74,9 +74,8 @@ final class WorkerPool implements AutoCloseable {
             }
         }
         this.job = null;
-        Throwable t = failure;
+        Throwable t = failure.getAndSet(null);
         if (t != null) {
-            failure = null;
             if (t instanceof RuntimeException e) {
                 throw e;
             }
@@ -106,7 +105,7 @@ final class WorkerPool implements AutoCloseable {
             try {
                 job.run(part, workers.length + 1);
             } catch (Throwable t) {
-                failure = t;
+                failure.compareAndSet(null, t);
             }
             if (pending.decrementAndGet() == 0) {
                 LockSupport.unpark(caller);
