@@ -24,10 +24,11 @@ import jdk.incubator.vector.VectorSpecies;
  * sum also fits 16 bits, which holds for every format up to 6 bits ({@code |4 * 32 * 127| < 2^15}), and as {@code (v
  * << 16 >> 16) + (v >> 16)} for Q8_0 weights.
  *
- * <p>The kernels write this out in each loop rather than calling helpers: C2 stops inlining ordinary methods once a
+ * <p>The kernels write this out in place rather than calling helpers: C2 stops inlining ordinary methods once a
  * compilation has created 18000 nodes ({@code NodeCountInliningCutoff}), which a few dozen vector operations reach, and
- * vectors passed to a method that is not inlined are allocated on the heap. The Vector API's own methods are exempt.
- * For the same reason the kernels loop over chunks instead of unrolling them.
+ * vectors passed to a method that is not inlined are allocated on the heap (the Vector API's own methods are exempt).
+ * They loop over chunks or half blocks to keep each loop body small, and unroll the four chunks of a half block where
+ * that makes shifts and scale shuffles constants. None of them allocates.
  */
 final class VectorLanes {
     static final VectorSpecies<Byte> B64 = ByteVector.SPECIES_64;

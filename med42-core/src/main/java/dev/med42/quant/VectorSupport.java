@@ -22,7 +22,7 @@ final class VectorSupport {
             log.log(
                     Level.WARNING,
                     "The Vector API is not available: start the JVM with --add-modules jdk.incubator.vector."
-                            + " Falling back to scalar kernels, which are several times slower.");
+                            + " Falling back to the scalar kernels, which are more than ten times slower.");
             return false;
         }
         if (!VectorKernels.hardwareSupported()) {
