@@ -90,6 +90,24 @@ public enum GGMLType {
         return blockSize > 1;
     }
 
+    /**
+     * The type llama.cpp converts activations to before a matrix product with weights of this type, on x86 (ggml's
+     * {@code type_traits_cpu[type].vec_dot_type}): the weights are then dotted against it with integer arithmetic for
+     * the quantized types. Q8_0 for Q4_0, Q5_0 and Q8_0; Q8_1 for Q4_1 and Q5_1; Q8_K for the K-quants; the type
+     * itself for F32, F16 and BF16.
+     *
+     * @throws UnsupportedOperationException for a type this runtime has no kernels for
+     */
+    public GGMLType vecDotType() {
+        return switch (this) {
+            case F32, F16, BF16 -> this;
+            case Q4_0, Q5_0, Q8_0 -> Q8_0;
+            case Q4_1, Q5_1 -> Q8_1;
+            case Q2_K, Q3_K, Q4_K, Q5_K, Q6_K -> Q8_K;
+            default -> throw new UnsupportedOperationException("no matrix product for " + this + " weights");
+        };
+    }
+
     /** Bits per weight, e.g. 4.5 for Q4_0 and 6.5625 for Q6_K. */
     public double bitsPerWeight() {
         return bytesPerBlock * 8.0 / blockSize;

@@ -1,0 +1,132 @@
+package dev.med42.tensor;
+
+import dev.med42.quant.Activations;
+import dev.med42.quant.Kernels;
+import dev.med42.quant.RowKernel;
+import dev.med42.quant.WeightMatrix;
+import java.lang.foreign.MemorySegment;
+
+/**
+ * Matrix products of quantized weights with activations, on a fixed pool of threads.
+ *
+ * <p>{@code multiply(w, x, out)} computes, for each of the {@code x.tokens()} tokens {@code t} and each row {@code r}
+ * of {@code w}, {@code out[t * w.rows() + r] = dot(row r, token t)}. The rows are split into one contiguous range per
+ * thread, the calling thread taking the first. Within a range the tokens go in groups small enough for their
+ * activations to stay in the core's cache: each weight row is read from memory once per group and dotted with every
+ * token of it, so a prompt is a matrix-matrix product and one token ({@code N = 1}) is a plain matrix-vector product.
+ *
+ * <p>Every output is one call of the same row kernel, whatever the thread count, the token count or the group it falls
+ * in: results are bit for bit independent of both.
+ *
+ * <p>One product at a time per instance (calls are serialized); close it to stop its threads.
+ */
+public final class MatMul implements AutoCloseable {
+    /** System property overriding the default thread count. */
+    public static final String THREADS_PROPERTY = "med42.threads";
+
+    /** The activation bytes of one token group: half a typical per-core L2 cache. */
+    private static final int GROUP_BYTES = 256 * 1024;
+
+    private final WorkerPool pool;
+    private final Product product = new Product();
+
+    /** A product on {@link #defaultThreads()} threads. */
+    public MatMul() {
+        this(defaultThreads());
+    }
+
+    public MatMul(int threads) {
+        this.pool = new WorkerPool(threads, "med42-matmul");
+    }
+
+    /** {@code -Dmed42.threads}, else the available processors. */
+    public static int defaultThreads() {
+        return Integer.getInteger(THREADS_PROPERTY, Runtime.getRuntime().availableProcessors());
+    }
+
+    public int threads() {
+        return pool.threads();
+    }
+
+    /**
+     * {@code out[t * weights.rows() + r]} = row {@code r} of {@code weights} dotted with token {@code t} of {@code
+     * input}, for every row and each of {@code input.tokens()} tokens.
+     *
+     * @throws IllegalArgumentException when the input has another vec_dot type or row length than the weights, or
+     *     {@code out} is too short
+     */
+    public synchronized void multiply(WeightMatrix weights, Activations input, float[] out) {
+        if (input.type() != weights.type().vecDotType()) {
+            throw new IllegalArgumentException(weights.name() + " (" + weights.type() + ") needs "
+                    + weights.type().vecDotType() + " activations, not " + input.type());
+        }
+        if (input.columns() != weights.columns()) {
+            throw new IllegalArgumentException(weights.name() + " has rows of " + weights.columns()
+                    + " weights; the activations have " + input.columns() + " columns");
+        }
+        if (input.tokens() == 0) {
+            return;
+        }
+        if ((long) input.tokens() * weights.rows() > out.length) {
+            throw new IllegalArgumentException(
+                    "out holds " + out.length + " values, the product has " + (long) input.tokens() * weights.rows());
+        }
+        int tokenBytes = input.columns() * (input.type().isQuantized() ? Short.BYTES : Float.BYTES);
+        product.set(weights, input, out, Math.max(1, GROUP_BYTES / tokenBytes));
+        try {
+            pool.run(product);
+        } finally {
+            product.clear();
+        }
+    }
+
+    /** Stops the threads. Idempotent. */
+    @Override
+    public void close() {
+        pool.close();
+    }
+
+    /** The job of one product; reused, so that a product allocates nothing. */
+    private static final class Product implements WorkerPool.Job {
+        private RowKernel kernel;
+        private MemorySegment data;
+        private long rowBytes;
+        private int rows;
+        private Activations input;
+        private float[] out;
+        private int group;
+
+        void set(WeightMatrix weights, Activations input, float[] out, int group) {
+            this.kernel = Kernels.rowKernel(weights.type());
+            this.data = weights.data();
+            this.rowBytes = weights.rowBytes();
+            this.rows = weights.rows();
+            this.input = input;
+            this.out = out;
+            this.group = group;
+        }
+
+        void clear() {
+            kernel = null;
+            data = null;
+            input = null;
+            out = null;
+        }
+
+        @Override
+        public void run(int part, int parts) {
+            int from = (int) ((long) rows * part / parts);
+            int to = (int) ((long) rows * (part + 1) / parts);
+            int tokens = input.tokens();
+            for (int first = 0; first < tokens; first += group) {
+                int last = Math.min(tokens, first + group);
+                for (int r = from; r < to; r++) {
+                    long row = r * rowBytes;
+                    for (int t = first; t < last; t++) {
+                        out[t * rows + r] = kernel.dot(data, row, input, t);
+                    }
+                }
+            }
+        }
+    }
+}
