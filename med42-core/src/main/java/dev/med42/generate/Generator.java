@@ -89,7 +89,7 @@ public final class Generator {
             } else if (session.position() >= session.contextSize()) {
                 reason = StopReason.CONTEXT_FULL;
             } else {
-                logits = session.evaluate(new int[] {token});
+                logits = session.step(token);
             }
         }
         if (reason != StopReason.STOP_STRING) {

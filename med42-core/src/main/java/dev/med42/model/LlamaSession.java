@@ -4,7 +4,8 @@ import java.util.Arrays;
 
 /**
  * One conversation's state over a loaded {@link LlamaModel}: its KV cache, its position and its scratch
- * buffers. Feed it tokens with {@link #evaluate}; it returns the logits predicting the next token.
+ * buffers. Feed it tokens with {@link #evaluate} or {@link #step}; they return the logits predicting the next
+ * token.
  *
  * <p>Not thread-safe: one session is used by one thread at a time. Many sessions may run at once over the
  * same model, from several threads, since the weights are read-only.
@@ -14,16 +15,30 @@ public final class LlamaSession implements AutoCloseable {
     static final int MICRO_BATCH = 128;
 
     private final LlamaModel model;
-    private final Transformer transformer;
     private final int contextSize;
+    private final KVCache cache;
+    private final Transformer transformer;
     private final int[] tokens; // the tokens at positions 0 .. position-1, for prefix reuse
+    private final int[] batchPositions;
+    private final KVCache[] batchCaches;
+    private final int[] outputs;
+    private final float[] stepLogits;
     private int position;
 
     LlamaSession(LlamaModel model, int contextSize, KVCacheType kvCacheType) {
         this.model = model;
         this.contextSize = contextSize;
+        this.cache = KVCache.allocate(kvCacheType, model.config(), contextSize);
+        this.transformer = new Transformer(model, Math.min(MICRO_BATCH, contextSize), contextSize);
         this.tokens = new int[contextSize];
-        this.transformer = new Transformer(model.weights(), model.config(), contextSize, kvCacheType);
+        this.batchPositions = new int[transformer.capacity()];
+        this.batchCaches = new KVCache[transformer.capacity()];
+        Arrays.fill(batchCaches, cache);
+        this.outputs = new int[transformer.capacity()];
+        for (int i = 0; i < outputs.length; i++) {
+            outputs[i] = i;
+        }
+        this.stepLogits = new float[model.config().vocabularySize()];
     }
 
     public LlamaModel model() {
@@ -40,23 +55,59 @@ public final class LlamaSession implements AutoCloseable {
         return position;
     }
 
+    /** The KV cache's element type. */
+    public KVCacheType kvCacheType() {
+        return cache.type();
+    }
+
     /**
-     * Appends {@code tokens} at the current position and returns the logits after the last one (a new
-     * array of vocabulary size).
+     * Appends {@code tokens} at the current position and returns the logits after the last one (a new array of
+     * vocabulary size).
      *
      * @throws ContextOverflowException when the tokens do not fit in the remaining context
      * @throws IllegalArgumentException when a token id is outside the vocabulary
      */
     public float[] evaluate(int[] tokens) {
-        float[][] logits = evaluate(tokens, false);
-        return logits[logits.length - 1];
+        return evaluate(tokens, false)[0];
     }
 
     /**
-     * Appends {@code tokens} and returns the logits after every one of them, {@code [tokens.length][vocab]}
-     * (when {@code allLogits}), or only after the last (an array of one row).
+     * Appends {@code tokens} and returns the logits after every one of them, {@code [tokens.length][vocab]} (when
+     * {@code allLogits}), or only after the last (an array of one row).
      */
     public float[][] evaluate(int[] tokens, boolean allLogits) {
+        check(tokens);
+        int vocabulary = model.config().vocabularySize();
+        float[][] result = new float[allLogits ? tokens.length : 1][];
+        for (int from = 0; from < tokens.length; from += transformer.capacity()) {
+            int n = Math.min(transformer.capacity(), tokens.length - from);
+            boolean last = from + n == tokens.length;
+            int outputCount = allLogits ? n : (last ? 1 : 0);
+            float[] logits = new float[outputCount * vocabulary];
+            if (!allLogits && last) {
+                outputs[0] = n - 1;
+            }
+            run(Arrays.copyOfRange(tokens, from, from + n), outputCount, logits);
+            outputs[0] = 0;
+            for (int i = 0; i < outputCount; i++) {
+                result[allLogits ? from + i : 0] = Arrays.copyOfRange(logits, i * vocabulary, (i + 1) * vocabulary);
+            }
+        }
+        return result;
+    }
+
+    /**
+     * Appends one token and returns the logits after it in a buffer that this session reuses: valid until the next
+     * call. Allocates nothing: the generation loop's path.
+     */
+    public float[] step(int token) {
+        int[] one = {token};
+        check(one);
+        run(one, 1, stepLogits);
+        return stepLogits;
+    }
+
+    private void check(int[] tokens) {
         if (tokens.length == 0) {
             throw new IllegalArgumentException("no tokens to evaluate");
         }
@@ -69,21 +120,16 @@ public final class LlamaSession implements AutoCloseable {
                 throw new IllegalArgumentException("token id " + token + " is outside the vocabulary of " + vocabulary);
             }
         }
-        // Micro-batches bound the scratch memory; each token's result does not depend on how they are cut.
-        float[][] logits = new float[allLogits ? tokens.length : 1][];
-        for (int from = 0; from < tokens.length; from += MICRO_BATCH) {
-            int to = Math.min(tokens.length, from + MICRO_BATCH);
-            boolean last = to == tokens.length;
-            float[][] part = transformer.forward(Arrays.copyOfRange(tokens, from, to), position, allLogits);
-            if (allLogits) {
-                System.arraycopy(part, 0, logits, from, part.length);
-            } else if (last) {
-                logits[0] = part[part.length - 1];
-            }
-            System.arraycopy(tokens, from, this.tokens, position, to - from);
-            position = position + to - from;
+    }
+
+    /** Runs one micro-batch at the current position. */
+    private void run(int[] batch, int outputCount, float[] logits) {
+        for (int i = 0; i < batch.length; i++) {
+            batchPositions[i] = position + i;
         }
-        return logits;
+        transformer.forward(batch.length, batch, batchPositions, batchCaches, outputs, outputCount, logits);
+        System.arraycopy(batch, 0, tokens, position, batch.length);
+        position += batch.length;
     }
 
     /** How many leading tokens of {@code prompt} this session already holds at the same positions. */

@@ -3,28 +3,32 @@ package dev.med42.model;
 import dev.med42.gguf.GGUFFile;
 import dev.med42.gguf.GGUFTensorInfo;
 import dev.med42.quant.GGMLType;
-import java.lang.foreign.ValueLayout;
-import java.nio.ByteOrder;
+import dev.med42.quant.Kernels;
+import dev.med42.quant.WeightMatrix;
 import java.util.Arrays;
 
 /**
- * The read-only weights of a Llama-2 model, by GGUF tensor name, views over the mapped file. Norm weights
- * (a few KB each) are copied to float arrays; matrices stay in the file.
+ * The read-only weights of a Llama-2 model, by GGUF tensor name: matrices are views of the mapped file (nothing
+ * is copied or converted); norm weights, a few KB each, are read into float arrays.
  */
-record LlamaWeights(Linear tokenEmbedding, Block[] blocks, float[] outputNorm, Linear output) {
+record LlamaWeights(WeightMatrix tokenEmbedding, Block[] blocks, float[] outputNorm, WeightMatrix output) {
 
     /** The weights of one transformer block, {@code blk.N.*}. */
     record Block(
             float[] attentionNorm,
-            Linear query,
-            Linear key,
-            Linear value,
-            Linear attentionOutput,
+            WeightMatrix query,
+            WeightMatrix key,
+            WeightMatrix value,
+            WeightMatrix attentionOutput,
             float[] ffnNorm,
-            Linear ffnGate,
-            Linear ffnUp,
-            Linear ffnDown) {}
+            WeightMatrix ffnGate,
+            WeightMatrix ffnUp,
+            WeightMatrix ffnDown) {}
 
+    /**
+     * @throws IllegalArgumentException naming the tensor when one is missing, has the wrong shape, or has a type
+     *     this runtime has no kernels for
+     */
     static LlamaWeights load(GGUFFile file, LlamaConfig config) {
         int dim = config.embeddingLength();
         int kv = config.kvDimension();
@@ -44,9 +48,9 @@ record LlamaWeights(Linear tokenEmbedding, Block[] blocks, float[] outputNorm, L
                     matrix(file, p + "ffn_up.weight", dim, ffn),
                     matrix(file, p + "ffn_down.weight", ffn, dim));
         }
-        Linear embedding = matrix(file, "token_embd.weight", dim, vocab);
+        WeightMatrix embedding = matrix(file, "token_embd.weight", dim, vocab);
         // Models with tied embeddings have no output.weight: the token embedding doubles as the classifier.
-        Linear output =
+        WeightMatrix output =
                 file.tensor("output.weight").isPresent() ? matrix(file, "output.weight", dim, vocab) : embedding;
         return new LlamaWeights(embedding, blocks, vector(file, "output_norm.weight", dim), output);
     }
@@ -55,7 +59,7 @@ record LlamaWeights(Linear tokenEmbedding, Block[] blocks, float[] outputNorm, L
         return file.tensor(name).orElseThrow(() -> new IllegalArgumentException("missing tensor " + name));
     }
 
-    private static Linear matrix(GGUFFile file, String name, int columns, int rows) {
+    private static WeightMatrix matrix(GGUFFile file, String name, int columns, int rows) {
         GGUFTensorInfo info = tensor(file, name);
         long[] shape = info.shape();
         if (shape.length != 2 || shape[0] != columns || shape[1] != rows) {
@@ -63,18 +67,39 @@ record LlamaWeights(Linear tokenEmbedding, Block[] blocks, float[] outputNorm, L
                     + ", expected [" + columns + ", " + rows + "]");
         }
         if (!info.type().isSupported()) {
-            throw new IllegalArgumentException(
-                    "tensor " + name + " has type " + info.type() + ", which this runtime cannot compute with");
+            throw new IllegalArgumentException("tensor " + name + " has type " + info.type()
+                    + ", which this runtime has no kernels for (supported: F32, F16, BF16, Q4_0, Q4_1, Q5_0, Q5_1,"
+                    + " Q8_0, Q2_K, Q3_K, Q4_K, Q5_K, Q6_K)");
         }
-        return new Linear(info, file.tensorData(info));
+        return WeightMatrix.of(file, info);
     }
 
     private static float[] vector(GGUFFile file, String name, int length) {
         GGUFTensorInfo info = tensor(file, name);
-        if (info.type() != GGMLType.F32 || info.elementCount() != length) {
-            throw new IllegalArgumentException("tensor " + name + " must be F32 of " + length + " values, found "
-                    + info.type() + " " + Arrays.toString(info.shape()));
+        if (info.elementCount() != length
+                || info.type().isQuantized()
+                || !info.type().isSupported()) {
+            throw new IllegalArgumentException("tensor " + name + " must be a float vector of " + length
+                    + " values, found " + info.type() + " " + Arrays.toString(info.shape()));
         }
-        return file.tensorData(info).toArray(ValueLayout.JAVA_FLOAT.withOrder(ByteOrder.LITTLE_ENDIAN));
+        float[] values = new float[length];
+        Kernels.dequantize(info.type(), file.tensorData(info), 0, values, 0, length);
+        return values;
+    }
+
+    /** The type most of the weights are in (by bytes), e.g. Q4_K for a Q4_K_M file. */
+    GGMLType dominantType() {
+        var bytes = new java.util.EnumMap<GGMLType, Long>(GGMLType.class);
+        for (Block b : blocks) {
+            for (WeightMatrix m : new WeightMatrix[] {
+                b.query(), b.key(), b.value(), b.attentionOutput(), b.ffnGate(), b.ffnUp(), b.ffnDown()
+            }) {
+                bytes.merge(m.type(), m.data().byteSize(), Long::sum);
+            }
+        }
+        return bytes.entrySet().stream()
+                .max(java.util.Map.Entry.comparingByValue())
+                .orElseThrow()
+                .getKey();
     }
 }

@@ -10,8 +10,11 @@ final class RopeTable {
     private final float[] cos;
     private final float[] sin;
 
+    private final int positions;
+
     RopeTable(int contextLength, int ropeDimensionCount, float freqBase, float freqScale) {
         this.pairs = ropeDimensionCount / 2;
+        this.positions = contextLength;
         this.cos = new float[contextLength * pairs];
         this.sin = new float[contextLength * pairs];
         float thetaScale = (float) Math.pow(freqBase, -2.0f / ropeDimensionCount);
@@ -24,6 +27,11 @@ final class RopeTable {
                 theta *= thetaScale;
             }
         }
+    }
+
+    /** The positions the table covers. */
+    int positions() {
+        return positions;
     }
 
     /**

@@ -1,123 +1,160 @@
 package dev.med42.model;
 
+import dev.med42.quant.WeightMatrix;
+import dev.med42.tensor.MatMul;
+
 /**
- * The Llama-2 forward pass over a batch of consecutive tokens, following llama.cpp's graph
- * (llm_build_llama): RMSNorm, Q/K/V projections, RoPE, grouped-query causal attention over the KV cache,
- * output projection and residual, RMSNorm, SwiGLU feed-forward and residual; then the final norm and the
- * output projection. Holds the scratch buffers of one session.
+ * The Llama-2 forward pass over a batch of tokens, following llama.cpp's graph (llm_build_llama): RMSNorm, Q/K/V
+ * projections, RoPE, grouped-query causal attention over the KV cache, output projection and residual, RMSNorm,
+ * SwiGLU feed-forward and residual; then the final norm and the output projection.
+ *
+ * <p>A batch may mix sequences: token {@code i} goes to position {@code positions[i]} of {@code caches[i]}. Every
+ * weight matrix is read once for the whole batch, and each token's result does not depend on what else is in it.
+ * An instance holds the scratch buffers for up to {@code capacity} tokens and is used by one thread at a time.
  */
 final class Transformer {
-    private final LlamaWeights weights;
     private final LlamaConfig config;
-    private final KVCache cache;
+    private final LlamaWeights weights;
+    private final MatMul matMul;
     private final RopeTable rope;
     private final float attentionScale;
+    private final int capacity;
 
-    // Scratch, (batch, width) row-major; grown on demand to the largest batch seen.
-    private int capacity;
-    private float[] x; // residual stream (batch, dim)
-    private float[] xb; // normed input (batch, dim)
-    private float[] q; // (batch, dim)
-    private float[] k; // (batch, kvDim)
-    private float[] v; // (batch, kvDim)
-    private float[] attention; // attention output (batch, dim)
-    private float[] projected; // (batch, dim)
-    private float[] gate; // (batch, ffn)
-    private float[] up; // (batch, ffn)
-    private float[] scores; // (contextSize)
+    // Scratch, (token, width) row-major.
+    private final float[] x; // residual stream (n, dim)
+    private final float[] xb; // normed input of the next products (n, dim)
+    private final float[] q; // (n, dim)
+    private final float[] k; // (n, kvDim)
+    private final float[] v; // (n, kvDim)
+    private final float[] attention; // attention output (n, dim)
+    private final float[] projected; // (n, dim)
+    private final float[] gate; // (n, ffn)
+    private final float[] up; // (n, ffn)
+    private final float[][] scores; // per thread: (maxContext)
+    private final MatrixInput normedInput;
+    private final MatrixInput attentionInput;
+    private final MatrixInput ffnInput;
 
-    Transformer(LlamaWeights weights, LlamaConfig config, int contextSize, KVCacheType kvCacheType) {
-        this.weights = weights;
-        this.config = config;
-        this.cache = KVCache.allocate(kvCacheType, config, contextSize);
-        this.rope =
-                new RopeTable(contextSize, config.ropeDimensionCount(), config.ropeFreqBase(), config.ropeFreqScale());
+    private final MatMul.RangeTask attendTask = this::attend;
+    private final MatMul.RangeTask swigluTask = this::swiglu;
+
+    // The batch being run, for the parallel attention task.
+    private int batchSize;
+    private int[] batchPositions;
+    private KVCache[] batchCaches;
+    private int batchBlock;
+
+    Transformer(LlamaModel model, int capacity, int maxContext) {
+        this.config = model.config();
+        this.weights = model.weights();
+        this.matMul = model.matMul();
+        this.capacity = capacity;
+        this.rope = model.rope(maxContext);
         this.attentionScale = (float) (1.0 / Math.sqrt(config.headSize()));
-        this.scores = new float[contextSize];
-    }
-
-    private void ensureCapacity(int batch) {
-        if (batch <= capacity) {
-            return;
-        }
         int dim = config.embeddingLength();
         int kvDim = config.kvDimension();
         int ffn = config.feedForwardLength();
-        x = new float[batch * dim];
-        xb = new float[batch * dim];
-        q = new float[batch * dim];
-        k = new float[batch * kvDim];
-        v = new float[batch * kvDim];
-        attention = new float[batch * dim];
-        projected = new float[batch * dim];
-        gate = new float[batch * ffn];
-        up = new float[batch * ffn];
-        capacity = batch;
+        x = new float[capacity * dim];
+        xb = new float[capacity * dim];
+        q = new float[capacity * dim];
+        k = new float[capacity * kvDim];
+        v = new float[capacity * kvDim];
+        attention = new float[capacity * dim];
+        projected = new float[capacity * dim];
+        gate = new float[capacity * ffn];
+        up = new float[capacity * ffn];
+        scores = new float[matMul.threads()][maxContext];
+        normedInput = new MatrixInput(dim, capacity);
+        attentionInput = new MatrixInput(dim, capacity);
+        ffnInput = new MatrixInput(ffn, capacity);
     }
 
-    /** Runs {@code tokens} at positions {@code start ..} and returns the logits of every token or of the last. */
-    float[][] forward(int[] tokens, int start, boolean allLogits) {
-        int n = tokens.length;
-        ensureCapacity(n);
+    int capacity() {
+        return capacity;
+    }
+
+    /**
+     * Runs {@code n} tokens and writes the logits of the tokens listed in {@code outputs} (ascending indices, {@code
+     * outputCount} of them) to {@code logits}, one row of vocabulary size after another.
+     */
+    void forward(
+            int n, int[] tokens, int[] positions, KVCache[] caches, int[] outputs, int outputCount, float[] logits) {
         int dim = config.embeddingLength();
         int kvDim = config.kvDimension();
         int ffn = config.feedForwardLength();
         for (int t = 0; t < n; t++) {
-            weights.tokenEmbedding().row(tokens[t], x, t * dim);
+            weights.tokenEmbedding().dequantizeRow(tokens[t], x, t * dim);
         }
+        batchSize = n;
+        batchPositions = positions;
+        batchCaches = caches;
         for (int b = 0; b < config.blockCount(); b++) {
             LlamaWeights.Block block = weights.blocks()[b];
             rmsNorm(x, block.attentionNorm(), xb, n);
-            block.query().apply(xb, n, q);
-            block.key().apply(xb, n, k);
-            block.value().apply(xb, n, v);
+            normedInput.set(xb, 0, n);
+            multiply(block.query(), normedInput, q);
+            multiply(block.key(), normedInput, k);
+            multiply(block.value(), normedInput, v);
             for (int t = 0; t < n; t++) {
-                rope.rotate(q, t * dim, config.headCount(), config.headSize(), start + t);
-                rope.rotate(k, t * kvDim, config.headCountKv(), config.headSize(), start + t);
-                cache.store(b, start + t, k, t * kvDim, v, t * kvDim);
+                rope.rotate(q, t * dim, config.headCount(), config.headSize(), positions[t]);
+                rope.rotate(k, t * kvDim, config.headCountKv(), config.headSize(), positions[t]);
+                caches[t].store(b, positions[t], k, t * kvDim, v, t * kvDim);
             }
-            attend(b, n, start);
-            block.attentionOutput().apply(attention, n, projected);
+            batchBlock = b;
+            matMul.parallelFor(n * config.headCount(), attendTask);
+            attentionInput.set(attention, 0, n);
+            multiply(block.attentionOutput(), attentionInput, projected);
             add(x, projected, n * dim);
 
             rmsNorm(x, block.ffnNorm(), xb, n);
-            block.ffnUp().apply(xb, n, up);
-            block.ffnGate().apply(xb, n, gate);
-            for (int i = 0; i < n * ffn; i++) {
-                gate[i] = silu(gate[i]) * up[i];
-            }
-            block.ffnDown().apply(gate, n, projected);
+            normedInput.set(xb, 0, n);
+            multiply(block.ffnUp(), normedInput, up);
+            multiply(block.ffnGate(), normedInput, gate);
+            matMul.parallelFor(n * ffn, swigluTask);
+            ffnInput.set(gate, 0, n);
+            multiply(block.ffnDown(), ffnInput, projected);
             add(x, projected, n * dim);
         }
-        int first = allLogits ? 0 : n - 1;
-        int rows = n - first;
-        float[] normed = new float[rows * dim];
-        float[] last = new float[rows * dim];
-        System.arraycopy(x, first * dim, last, 0, rows * dim);
-        rmsNorm(last, weights.outputNorm(), normed, rows);
-        int vocab = config.vocabularySize();
-        float[] logits = new float[rows * vocab];
-        weights.output().apply(normed, rows, logits);
-        float[][] result = new float[rows][];
-        for (int r = 0; r < rows; r++) {
-            result[r] = java.util.Arrays.copyOfRange(logits, r * vocab, (r + 1) * vocab);
+        batchCaches = null;
+        batchPositions = null;
+        if (outputCount == 0) {
+            return;
         }
-        return result;
+        for (int i = 0; i < outputCount; i++) {
+            System.arraycopy(x, outputs[i] * dim, projected, i * dim, dim);
+        }
+        rmsNorm(projected, weights.outputNorm(), xb, outputCount);
+        normedInput.set(xb, 0, outputCount);
+        multiply(weights.output(), normedInput, logits);
     }
 
-    /** Causal grouped-query attention of every token of the batch over the cache. */
-    private void attend(int block, int n, int start) {
+    private void multiply(WeightMatrix weights, MatrixInput input, float[] out) {
+        matMul.multiply(weights, input.forWeights(weights.type()), out);
+    }
+
+    /** Attention of (token, head) pairs {@code from .. to-1}: scores over the token's cache, softmax, values. */
+    private void attend(int from, int to, int part) {
         int dim = config.embeddingLength();
         int headSize = config.headSize();
+        int heads = config.headCount();
         int group = config.queriesPerKvHead();
-        for (int t = 0; t < n; t++) {
-            int length = start + t + 1;
-            for (int h = 0; h < config.headCount(); h++) {
-                int offset = t * dim + h * headSize;
-                cache.scores(block, h / group, headSize, q, offset, attentionScale, scores, length);
-                softmax(scores, length);
-                cache.weightedValues(block, h / group, headSize, scores, length, attention, offset);
-            }
+        float[] s = scores[part];
+        for (int i = from; i < to; i++) {
+            int t = i / heads;
+            int h = i % heads;
+            int length = batchPositions[t] + 1;
+            int offset = t * dim + h * headSize;
+            KVCache cache = batchCaches[t];
+            cache.scores(batchBlock, h / group, headSize, q, offset, attentionScale, s, length);
+            softmax(s, length);
+            cache.weightedValues(batchBlock, h / group, headSize, s, length, attention, offset);
+        }
+    }
+
+    /** gate = silu(gate) * up, as llama.cpp's LLM_FFN_SILU with LLM_FFN_PAR. */
+    private void swiglu(int from, int to, int part) {
+        for (int i = from; i < to; i++) {
+            gate[i] = silu(gate[i]) * up[i];
         }
     }
 

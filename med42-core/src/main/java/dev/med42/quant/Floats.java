@@ -10,10 +10,15 @@ import java.lang.foreign.MemorySegment;
  * are the floats rounded to that type). Scalar reference; {@link FloatsVector} is the same computation with the
  * Vector API.
  *
- * <p>ggml's AVX2 dot products run four accumulators of eight lanes over steps of 32 values, add them as {@code (a0 +
- * a2) + (a1 + a3)}, reduce the lanes and then add the remaining {@code n % 32} products one by one: in float for F32
- * (fused, as gcc compiles {@code sumf += x[i]*y[i]}), in double for F16 and BF16. The lanes are reduced with two
- * {@code hadd}s for F32 and F16 and as {@code hsum_float_8} for BF16, whose products gcc also fuses.
+ * <p>F16 and BF16 as ggml's AVX2 dot products: four accumulators of eight lanes over steps of 32 values, added as
+ * {@code (a0 + a2) + (a1 + a3)}, the lanes reduced (two {@code hadd}s for F16, {@code hsum_float_8} for BF16, whose
+ * products gcc fuses), then the remaining {@code n % 32} products added one by one in double.
+ *
+ * <p>F32 differs on purpose: its products are summed in double (four accumulators of four lanes over steps of 16). In
+ * llama.cpp a prompt batch of F32 weights goes to tinyBLAS and a single token to {@code ggml_vec_dot_f32}, two float
+ * orders that disagree with each other by more than their distance from the exact sum; only a more exact sum stays
+ * within 1e-4 of both on models with large logits (stories260K), and F32 matrices are too rare in quantized files for
+ * its cost to matter.
  */
 final class Floats {
     static final int STEP = 32;
@@ -45,14 +50,27 @@ final class Floats {
         };
     }
 
-    /** ggml's {@code ggml_vec_dot_f32} with AVX2 and FMA. */
+    /** Values per step of the F32 product: four accumulators of four double lanes. */
+    static final int F32_STEP = 16;
+
+    /** The exact products summed in double: four accumulators of four lanes, {@code (a0 + a2) + (a1 + a3)}. */
     static float dotF32(MemorySegment data, long row, Activations x, int token) {
-        int whole = x.columns() / STEP * STEP;
-        float sum = Reductions.haddSum8(steps(GGMLType.F32, data, row, x, token, whole));
-        for (int i = whole; i < x.columns(); i++) {
-            sum = Math.fma(weight(GGMLType.F32, data, row, i), x.value(token, i), sum);
+        int whole = x.columns() / F32_STEP * F32_STEP;
+        double[] acc = new double[F32_STEP];
+        for (int i = 0; i < whole; i += F32_STEP) {
+            for (int j = 0; j < F32_STEP; j++) {
+                acc[j] = Math.fma((double) weight(GGMLType.F32, data, row, i + j), x.value(token, i + j), acc[j]);
+            }
         }
-        return sum;
+        double[] lanes = new double[4];
+        for (int l = 0; l < 4; l++) {
+            lanes[l] = (acc[l] + acc[8 + l]) + (acc[4 + l] + acc[12 + l]);
+        }
+        double sum = (lanes[0] + lanes[2]) + (lanes[1] + lanes[3]);
+        for (int i = whole; i < x.columns(); i++) {
+            sum = Math.fma((double) weight(GGMLType.F32, data, row, i), x.value(token, i), sum);
+        }
+        return (float) sum;
     }
 
     /** ggml's {@code ggml_vec_dot_f16} with AVX2 and F16C. */

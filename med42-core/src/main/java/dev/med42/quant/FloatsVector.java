@@ -2,15 +2,19 @@ package dev.med42.quant;
 
 import static dev.med42.quant.Blocks.FLOAT_LE;
 import static dev.med42.quant.Blocks.SHORT_LE;
+import static dev.med42.quant.VectorLanes.D256;
+import static dev.med42.quant.VectorLanes.F128;
 import static dev.med42.quant.VectorLanes.F256;
 import static dev.med42.quant.VectorLanes.I256;
 import static dev.med42.quant.VectorLanes.LE;
 import static dev.med42.quant.VectorLanes.S128;
 import static jdk.incubator.vector.VectorOperators.EQ;
+import static jdk.incubator.vector.VectorOperators.F2D;
 import static jdk.incubator.vector.VectorOperators.LSHL;
 import static jdk.incubator.vector.VectorOperators.S2I;
 
 import java.lang.foreign.MemorySegment;
+import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
@@ -21,30 +25,43 @@ final class FloatsVector {
 
     static float dotF32(MemorySegment data, long row, Activations x, int token) {
         int columns = x.columns();
-        int whole = columns / Floats.STEP * Floats.STEP;
+        int whole = columns / Floats.F32_STEP * Floats.F32_STEP;
         float[] v = x.values;
         int o = token * columns;
-        FloatVector a0 = FloatVector.zero(F256);
-        FloatVector a1 = a0;
-        FloatVector a2 = a0;
-        FloatVector a3 = a0;
-        for (int i = 0; i < whole; i += Floats.STEP) {
+        DoubleVector a0 = DoubleVector.zero(D256);
+        DoubleVector a1 = a0;
+        DoubleVector a2 = a0;
+        DoubleVector a3 = a0;
+        for (int i = 0; i < whole; i += Floats.F32_STEP) {
             long w = row + 4L * i;
-            a0 = FloatVector.fromMemorySegment(F256, data, w, LE).fma(FloatVector.fromArray(F256, v, o + i), a0);
-            a1 = FloatVector.fromMemorySegment(F256, data, w + 32, LE)
-                    .fma(FloatVector.fromArray(F256, v, o + i + 8), a1);
-            a2 = FloatVector.fromMemorySegment(F256, data, w + 64, LE)
-                    .fma(FloatVector.fromArray(F256, v, o + i + 16), a2);
-            a3 = FloatVector.fromMemorySegment(F256, data, w + 96, LE)
-                    .fma(FloatVector.fromArray(F256, v, o + i + 24), a3);
+            a0 = ((DoubleVector)
+                            FloatVector.fromMemorySegment(F128, data, w, LE).convertShape(F2D, D256, 0))
+                    .fma((DoubleVector) FloatVector.fromArray(F128, v, o + i).convertShape(F2D, D256, 0), a0);
+            a1 = ((DoubleVector) FloatVector.fromMemorySegment(F128, data, w + 16, LE)
+                            .convertShape(F2D, D256, 0))
+                    .fma(
+                            (DoubleVector)
+                                    FloatVector.fromArray(F128, v, o + i + 4).convertShape(F2D, D256, 0),
+                            a1);
+            a2 = ((DoubleVector) FloatVector.fromMemorySegment(F128, data, w + 32, LE)
+                            .convertShape(F2D, D256, 0))
+                    .fma(
+                            (DoubleVector)
+                                    FloatVector.fromArray(F128, v, o + i + 8).convertShape(F2D, D256, 0),
+                            a2);
+            a3 = ((DoubleVector) FloatVector.fromMemorySegment(F128, data, w + 48, LE)
+                            .convertShape(F2D, D256, 0))
+                    .fma(
+                            (DoubleVector)
+                                    FloatVector.fromArray(F128, v, o + i + 12).convertShape(F2D, D256, 0),
+                            a3);
         }
-        FloatVector t = a0.add(a2).add(a1.add(a3));
-        float sum = ((t.lane(0) + t.lane(4)) + (t.lane(1) + t.lane(5)))
-                + ((t.lane(2) + t.lane(6)) + (t.lane(3) + t.lane(7)));
+        DoubleVector t = a0.add(a2).add(a1.add(a3));
+        double sum = (t.lane(0) + t.lane(2)) + (t.lane(1) + t.lane(3));
         for (int i = whole; i < columns; i++) {
-            sum = Math.fma(data.get(FLOAT_LE, row + 4L * i), v[o + i], sum);
+            sum = Math.fma((double) data.get(FLOAT_LE, row + 4L * i), v[o + i], sum);
         }
-        return sum;
+        return (float) sum;
     }
 
     static float dotF16(MemorySegment data, long row, Activations x, int token) {

@@ -2,6 +2,7 @@ package dev.med42.quant;
 
 import java.nio.ByteOrder;
 import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.LongVector;
@@ -39,7 +40,9 @@ final class VectorLanes {
     static final VectorSpecies<Integer> I128 = IntVector.SPECIES_128;
     static final VectorSpecies<Integer> I256 = IntVector.SPECIES_256;
     static final VectorSpecies<Long> L128 = LongVector.SPECIES_128;
+    static final VectorSpecies<Float> F128 = FloatVector.SPECIES_128;
     static final VectorSpecies<Float> F256 = FloatVector.SPECIES_256;
+    static final VectorSpecies<Double> D256 = DoubleVector.SPECIES_256;
     static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
 
     /** The low 4 bits of every short. */

@@ -27,9 +27,9 @@
  *       positions {@code 4k..4k+3} of each chunk of 32, scaled per sub-block), then its float operations in its order:
  *       one fused multiply-add per block and lane, the same horizontal sums, the K-quant mins where ggml adds them. The
  *       scalar reference and the vector kernel compute the same bits; where gcc fuses a scalar multiply-add in ggml's
- *       source ({@code summs += m * s} of Q4_1 and Q5_1, {@code summs += dmin * sum} of Q5_K, the F32 tail, the BF16
+ *       source ({@code summs += m * s} of Q4_1 and Q5_1, {@code summs += dmin * sum} of Q5_K, the BF16
  *       products) the kernels fuse it too. A Llama-2 forward pass over these products reproduces llama.cpp's logits
- *       for the quantized test models, most of them bit for bit (see {@code LlamaCppAgreementTest}).
+ *       for the quantized test models, most of them bit for bit (see {@code dev.med42.model.LlamaGoldenTest}).
  * </ul>
  *
  * <p>Results never depend on the number of tokens or threads: each output is one call of the same row kernel.
@@ -37,8 +37,9 @@
  * <h2>Where the summation order differs from llama.cpp</h2>
  *
  * <ul>
- *   <li>F32, F16 and BF16 prompt batches: llama.cpp hands batches of two or more tokens to tinyBLAS (one accumulator
- *       of eight lanes), single tokens to {@code ggml_vec_dot_*} (four); here every token takes the latter.
+ *   <li>F16 and BF16 prompt batches: llama.cpp hands batches of two or more tokens to tinyBLAS (one accumulator of
+ *       eight lanes), single tokens to {@code ggml_vec_dot_*} (four); here every token takes the latter.
+ *   <li>F32: summed in double, more exactly than either of llama.cpp's two float orders (see {@code Floats}).
  *   <li>Q4_0: on AVX2 llama.cpp repacks Q4_0 matrices whose row count is a multiple of 8 into {@code q4_0_8x8}, which
  *       sums each block's 32 products as one integer before its multiply-add. Q8_0 and Q5_0 prompts go to tinyBLAS,
  *       whose lanes and order are those of {@code vec_dot} and so agree.

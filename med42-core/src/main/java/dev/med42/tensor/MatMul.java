@@ -29,6 +29,13 @@ public final class MatMul implements AutoCloseable {
 
     private final WorkerPool pool;
     private final Product product = new Product();
+    private final Ranges ranges = new Ranges();
+
+    /** Work over a range of indices, run by one thread; {@code part} (0 .. threads-1) names the thread's scratch. */
+    @FunctionalInterface
+    public interface RangeTask {
+        void run(int from, int to, int part);
+    }
 
     /** A product on {@link #defaultThreads()} threads. */
     public MatMul() {
@@ -80,6 +87,22 @@ public final class MatMul implements AutoCloseable {
         }
     }
 
+    /**
+     * Runs {@code task} over {@code [0, count)} cut into one contiguous range per thread, on the same threads as the
+     * products (for work such as attention heads that sits between them). Returns when every range is done.
+     */
+    public synchronized void parallelFor(int count, RangeTask task) {
+        if (count <= 0) {
+            return;
+        }
+        ranges.set(count, task);
+        try {
+            pool.run(ranges);
+        } finally {
+            ranges.task = null;
+        }
+    }
+
     /** Stops the threads. Idempotent. */
     @Override
     public void close() {
@@ -126,6 +149,26 @@ public final class MatMul implements AutoCloseable {
                         out[t * rows + r] = kernel.dot(data, row, input, t);
                     }
                 }
+            }
+        }
+    }
+
+    /** The job of one {@link #parallelFor}; reused, so that it allocates nothing. */
+    private static final class Ranges implements WorkerPool.Job {
+        private int count;
+        private RangeTask task;
+
+        void set(int count, RangeTask task) {
+            this.count = count;
+            this.task = task;
+        }
+
+        @Override
+        public void run(int part, int parts) {
+            int from = (int) ((long) count * part / parts);
+            int to = (int) ((long) count * (part + 1) / parts);
+            if (from < to) {
+                task.run(from, to, part);
             }
         }
     }
