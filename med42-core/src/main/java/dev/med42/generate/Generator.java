@@ -2,8 +2,6 @@ package dev.med42.generate;
 
 import dev.med42.model.LlamaModel;
 import dev.med42.model.LlamaSession;
-import dev.med42.sampling.Sampler;
-import dev.med42.tokenizer.TokenDecoder;
 import java.util.Arrays;
 
 /**
@@ -49,64 +47,15 @@ public final class Generator {
         float[] logits = session.evaluate(Arrays.copyOfRange(prompt, reused, prompt.length));
         long promptNanos = System.nanoTime() - start;
 
-        int vocabulary = model.config().vocabularySize();
-        Sampler sampler = new Sampler(options.sampling(), vocabulary, session.contextSize());
-        sampler.accept(prompt);
-        int eos = model.tokenizer().vocabulary().eos().orElse(-1);
-        TokenDecoder decoder = new TokenDecoder(model.tokenizer());
-        StopStringMatcher stops = new StopStringMatcher(options.stopStrings());
-        StringBuilder text = new StringBuilder();
-        int[] generated = new int[16];
-        int count = 0;
-        StopReason reason = null;
-        String stopString = null;
-
+        Completion completion = new Completion(model, prompt, session.contextSize(), options, listener, cancellation);
         start = System.nanoTime();
-        while (reason == null) {
-            if (cancellation.isCancelled()) {
-                reason = StopReason.CANCELLED;
-                break;
-            }
-            if (options.maxTokens() >= 0 && count >= options.maxTokens()) {
-                reason = StopReason.LENGTH;
-                break;
-            }
-            int token = sampler.sample(logits);
-            if (token == eos) {
-                reason = StopReason.EOS;
-                break;
-            }
-            if (count == generated.length) {
-                generated = Arrays.copyOf(generated, count * 2);
-            }
-            generated[count++] = token;
-            StopStringMatcher.Output out = stops.feed(decoder.accept(token));
-            text.append(out.text());
-            listener.onToken(token, out.text());
-            if (out.stopped()) {
-                reason = StopReason.STOP_STRING;
-                stopString = out.stopString();
-            } else if (session.position() >= session.contextSize()) {
-                reason = StopReason.CONTEXT_FULL;
-            } else {
-                logits = session.step(token);
-            }
-        }
-        if (reason != StopReason.STOP_STRING) {
-            StopStringMatcher.Output tail = stops.feed(decoder.flush());
-            String rest = tail.stopped() ? tail.text() : tail.text() + stops.flush();
-            if (tail.stopped()) {
-                reason = StopReason.STOP_STRING;
-                stopString = tail.stopString();
-            }
-            if (!rest.isEmpty()) {
-                text.append(rest);
-                listener.onToken(-1, rest);
-            }
+        int token;
+        while ((token = completion.next(logits, session.position() >= session.contextSize())) >= 0) {
+            logits = session.step(token);
         }
         long generationNanos = System.nanoTime() - start;
-        Timings timings = new Timings(prompt.length - reused, promptNanos, count, generationNanos);
-        return new GenerationResult(
-                text.toString(), Arrays.copyOf(generated, count), reason, stopString, prompt.length, timings);
+        Timings timings =
+                new Timings(prompt.length - reused, promptNanos, completion.generatedTokens(), generationNanos);
+        return completion.result(timings);
     }
 }

@@ -17,28 +17,36 @@ public final class LlamaSession implements AutoCloseable {
     private final LlamaModel model;
     private final int contextSize;
     private final KVCache cache;
-    private final Transformer transformer;
     private final int[] tokens; // the tokens at positions 0 .. position-1, for prefix reuse
-    private final int[] batchPositions;
-    private final KVCache[] batchCaches;
-    private final int[] outputs;
-    private final float[] stepLogits;
     private int position;
+
+    // Made on first direct use: a session driven by a BatchDecoder needs no scratch of its own.
+    private Transformer transformer;
+    private int[] batchPositions;
+    private KVCache[] batchCaches;
+    private int[] outputs;
+    private float[] stepLogits;
 
     LlamaSession(LlamaModel model, int contextSize, KVCacheType kvCacheType) {
         this.model = model;
         this.contextSize = contextSize;
         this.cache = KVCache.allocate(kvCacheType, model.config(), contextSize);
-        this.transformer = new Transformer(model, Math.min(MICRO_BATCH, contextSize), contextSize);
         this.tokens = new int[contextSize];
-        this.batchPositions = new int[transformer.capacity()];
-        this.batchCaches = new KVCache[transformer.capacity()];
-        Arrays.fill(batchCaches, cache);
-        this.outputs = new int[transformer.capacity()];
-        for (int i = 0; i < outputs.length; i++) {
-            outputs[i] = i;
+    }
+
+    private Transformer transformer() {
+        if (transformer == null) {
+            transformer = new Transformer(model, Math.min(MICRO_BATCH, contextSize), contextSize);
+            batchPositions = new int[transformer.capacity()];
+            batchCaches = new KVCache[transformer.capacity()];
+            Arrays.fill(batchCaches, cache);
+            outputs = new int[transformer.capacity()];
+            for (int i = 0; i < outputs.length; i++) {
+                outputs[i] = i;
+            }
+            stepLogits = new float[model.config().vocabularySize()];
         }
-        this.stepLogits = new float[model.config().vocabularySize()];
+        return transformer;
     }
 
     public LlamaModel model() {
@@ -77,6 +85,7 @@ public final class LlamaSession implements AutoCloseable {
      */
     public float[][] evaluate(int[] tokens, boolean allLogits) {
         check(tokens);
+        Transformer transformer = transformer();
         int vocabulary = model.config().vocabularySize();
         float[][] result = new float[allLogits ? tokens.length : 1][];
         for (int from = 0; from < tokens.length; from += transformer.capacity()) {
@@ -103,6 +112,7 @@ public final class LlamaSession implements AutoCloseable {
     public float[] step(int token) {
         int[] one = {token};
         check(one);
+        transformer();
         run(one, 1, stepLogits);
         return stepLogits;
     }
@@ -114,12 +124,25 @@ public final class LlamaSession implements AutoCloseable {
         if (tokens.length > contextSize - position) {
             throw new ContextOverflowException(position, tokens.length, contextSize);
         }
-        int vocabulary = model.config().vocabularySize();
         for (int token : tokens) {
-            if (token < 0 || token >= vocabulary) {
-                throw new IllegalArgumentException("token id " + token + " is outside the vocabulary of " + vocabulary);
-            }
+            checkToken(token);
         }
+    }
+
+    void checkToken(int token) {
+        int vocabulary = model.config().vocabularySize();
+        if (token < 0 || token >= vocabulary) {
+            throw new IllegalArgumentException("token id " + token + " is outside the vocabulary of " + vocabulary);
+        }
+    }
+
+    KVCache cache() {
+        return cache;
+    }
+
+    /** Records that a batch placed {@code token} at the current position. */
+    void advance(int token) {
+        tokens[position++] = token;
     }
 
     /** Runs one micro-batch at the current position. */
