@@ -13,6 +13,7 @@ import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.LazyInitializationExcludeFilter;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -48,6 +49,12 @@ public final class Med42AutoConfiguration {
             loader.load();
         }
         return loader;
+    }
+
+    /** Keeps the loader eager under {@code spring.main.lazy-initialization}, so that load-on-startup holds. */
+    @Bean
+    static LazyInitializationExcludeFilter med42ModelLoaderIsEager() {
+        return LazyInitializationExcludeFilter.forBeanTypes(Med42ModelLoader.class);
     }
 
     @Bean(destroyMethod = "") // the loader owns the model and closes it

@@ -84,7 +84,14 @@ public class Med42ModelException extends RuntimeException {
         } catch (IOException notGguf) {
             // Not even its header reads: the original failure says why.
         }
-        return new Med42ModelException(path, Problem.INVALID, failure.getMessage(), failure);
+        // The runtime's message starts with the file, which the report already names.
+        String message = failure.getMessage();
+        String prefix = failure.file() + ": ";
+        return new Med42ModelException(
+                path,
+                Problem.INVALID,
+                message.startsWith(prefix) ? message.substring(prefix.length()) : message,
+                failure);
     }
 
     /** The configured path, as given. */

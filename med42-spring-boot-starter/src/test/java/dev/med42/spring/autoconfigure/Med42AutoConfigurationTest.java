@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.springframework.boot.LazyInitializationBeanFactoryPostProcessor;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.ApplicationContext;
@@ -91,8 +92,24 @@ class Med42AutoConfigurationTest {
 
     @Test
     void should_load_the_model_at_startup_by_default() {
-        withModel.run(context ->
-                assertThat(context.getBean(Med42ModelLoader.class).state()).isEqualTo(Med42ModelLoader.State.LOADED));
+        withModel.run(context -> assertThat(context.getBeanFactory().getSingleton("med42ModelLoader"))
+                .isInstanceOfSatisfying(
+                        Med42ModelLoader.class,
+                        loader -> assertThat(loader.state()).isEqualTo(Med42ModelLoader.State.LOADED)));
+    }
+
+    @Test
+    void should_load_the_model_at_startup_even_when_the_application_initializes_lazily() {
+        withModel
+                .withInitializer(context ->
+                        context.addBeanFactoryPostProcessor(new LazyInitializationBeanFactoryPostProcessor()))
+                .run(context -> {
+                    // Made during startup, not by a lookup here: a lookup would load a lazy loader too.
+                    assertThat(context.getBeanFactory().getSingleton("med42ModelLoader"))
+                            .isInstanceOfSatisfying(
+                                    Med42ModelLoader.class,
+                                    loader -> assertThat(loader.state()).isEqualTo(Med42ModelLoader.State.LOADED));
+                });
     }
 
     @Test

@@ -95,7 +95,9 @@ class Med42ModelFailureAnalyzerTest {
 
         FailureAnalysis analysis = analyzeStartupWith(file);
 
-        assertThat(analysis.getDescription()).contains("med42.model.path", "at byte 0");
+        assertThat(analysis.getDescription())
+                .contains("med42.model.path", "Problem: at byte 0: ")
+                .containsOnlyOnce(file.toString());
         assertThat(analysis.getAction()).contains("complete Med42 GGUF file", "./med42 download --quant Q4_K_M");
     }
 
