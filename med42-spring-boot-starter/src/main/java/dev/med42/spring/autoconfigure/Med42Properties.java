@@ -1,0 +1,293 @@
+package dev.med42.spring.autoconfigure;
+
+import dev.med42.chat.Disclaimer.Position;
+import java.nio.file.Path;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.validation.Errors;
+import org.springframework.validation.Validator;
+
+/**
+ * Configuration of the Med42 model, its default generation settings and its safety disclaimer, under {@code med42.*}.
+ * The sampler defaults are the Med42 model card's (temperature 0.7, repeat penalty 1.1) and llama.cpp's otherwise.
+ *
+ * <p>The properties validate themselves (Spring Boot calls {@link #validate} after binding), so that a value out of
+ * range fails startup with a report naming its key, without Jakarta Validation on the class path.
+ */
+@ConfigurationProperties(Med42Properties.PREFIX)
+public class Med42Properties implements Validator {
+    public static final String PREFIX = "med42";
+
+    private final Model model = new Model();
+    private final Generation generation = new Generation();
+    private final Disclaimer disclaimer = new Disclaimer();
+
+    public Model getModel() {
+        return model;
+    }
+
+    public Generation getGeneration() {
+        return generation;
+    }
+
+    public Disclaimer getDisclaimer() {
+        return disclaimer;
+    }
+
+    /** The model file and how it is served. */
+    public static class Model {
+        /** The Med42 GGUF file, for example /models/med42-70b.Q4_K_M.gguf. Setting it switches Med42 on. */
+        private Path path;
+
+        /**
+         * Tokens per session: the conversation and its answer together. Default: the model's trained context (4096 for
+         * Med42).
+         */
+        private Integer contextSize;
+
+        /**
+         * How many requests generate at once, each in its own session with its own KV cache (1.3 GB for Med42-70B at
+         * 4096 tokens); further requests wait for a free one.
+         */
+        private int sessions = 1;
+
+        /**
+         * Compute threads for the matrix products. Default: the runtime's choice. Bound and checked, but not applied
+         * yet: the runtime has no thread setting in this version.
+         */
+        private Integer threads;
+
+        /**
+         * Whether to load the model while the application starts, so that a bad file fails startup. When false it
+         * loads when a bean first needs it.
+         */
+        private boolean loadOnStartup = true;
+
+        public Path getPath() {
+            return path;
+        }
+
+        public void setPath(Path path) {
+            this.path = path;
+        }
+
+        public Integer getContextSize() {
+            return contextSize;
+        }
+
+        public void setContextSize(Integer contextSize) {
+            this.contextSize = contextSize;
+        }
+
+        public int getSessions() {
+            return sessions;
+        }
+
+        public void setSessions(int sessions) {
+            this.sessions = sessions;
+        }
+
+        public Integer getThreads() {
+            return threads;
+        }
+
+        public void setThreads(Integer threads) {
+            this.threads = threads;
+        }
+
+        public boolean isLoadOnStartup() {
+            return loadOnStartup;
+        }
+
+        public void setLoadOnStartup(boolean loadOnStartup) {
+            this.loadOnStartup = loadOnStartup;
+        }
+    }
+
+    /** Default generation settings of every request; a request's own parameters win over them. */
+    public static class Generation {
+        /** Randomness of the answer; 0 = greedy (always the most likely token). */
+        private double temperature = 0.7;
+
+        /** Keep only the k most likely tokens; 0 = off. */
+        private int topK = 40;
+
+        /** Keep the smallest set of likely tokens whose probabilities add up to top-p; 1 = off. */
+        private double topP = 0.95;
+
+        /** Keep tokens at least min-p times as likely as the most likely one; 0 = off. */
+        private double minP = 0.05;
+
+        /** Penalty on recently generated tokens; 1 = off. */
+        private double repeatPenalty = 1.1;
+
+        /** The most tokens of an answer. Default: no limit but the context. */
+        private Integer maxTokens;
+
+        /** The sampler's random seed, for repeatable answers. Default: a new random seed per request (also -1). */
+        private Integer seed;
+
+        /**
+         * The system prompt of a conversation that has none; empty for none. Default: the model card's ("You are a
+         * helpful medical assistant created by M42 Health in the UAE.").
+         */
+        private String systemPrompt;
+
+        public double getTemperature() {
+            return temperature;
+        }
+
+        public void setTemperature(double temperature) {
+            this.temperature = temperature;
+        }
+
+        public int getTopK() {
+            return topK;
+        }
+
+        public void setTopK(int topK) {
+            this.topK = topK;
+        }
+
+        public double getTopP() {
+            return topP;
+        }
+
+        public void setTopP(double topP) {
+            this.topP = topP;
+        }
+
+        public double getMinP() {
+            return minP;
+        }
+
+        public void setMinP(double minP) {
+            this.minP = minP;
+        }
+
+        public double getRepeatPenalty() {
+            return repeatPenalty;
+        }
+
+        public void setRepeatPenalty(double repeatPenalty) {
+            this.repeatPenalty = repeatPenalty;
+        }
+
+        public Integer getMaxTokens() {
+            return maxTokens;
+        }
+
+        public void setMaxTokens(Integer maxTokens) {
+            this.maxTokens = maxTokens;
+        }
+
+        public Integer getSeed() {
+            return seed;
+        }
+
+        public void setSeed(Integer seed) {
+            this.seed = seed;
+        }
+
+        public String getSystemPrompt() {
+            return systemPrompt;
+        }
+
+        public void setSystemPrompt(String systemPrompt) {
+            this.systemPrompt = systemPrompt;
+        }
+    }
+
+    /**
+     * The safety notice on every answer: Med42's model card says the model is not ready for clinical use and may be
+     * wrong.
+     */
+    public static class Disclaimer {
+        /** Whether answers carry the disclaimer. */
+        private boolean enabled = true;
+
+        /** The disclaimer text. Default: a notice that the answer is AI-generated and no substitute for a clinician. */
+        private String text = dev.med42.chat.Disclaimer.DEFAULT_TEXT;
+
+        /** Where the disclaimer goes. */
+        private Position position = Position.AFTER_ANSWER;
+
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        public String getText() {
+            return text;
+        }
+
+        public void setText(String text) {
+            this.text = text;
+        }
+
+        public Position getPosition() {
+            return position;
+        }
+
+        public void setPosition(Position position) {
+            this.position = position;
+        }
+
+        /** The disclaimer these settings describe. */
+        public dev.med42.chat.Disclaimer toDisclaimer() {
+            return enabled && position != Position.OFF
+                    ? new dev.med42.chat.Disclaimer(text, position)
+                    : dev.med42.chat.Disclaimer.OFF;
+        }
+    }
+
+    @Override
+    public boolean supports(Class<?> type) {
+        return type == Med42Properties.class;
+    }
+
+    /**
+     * Checks every value once bound. Fields are named by their dashed keys, so that the startup report names the key
+     * as it is written ({@code med42.generation.top-p}).
+     */
+    @Override
+    public void validate(Object target, Errors errors) {
+        Model m = ((Med42Properties) target).model;
+        require(m.path != null && !m.path.toString().isBlank(), "model.path", "must name a GGUF file", errors);
+        require(m.contextSize == null || m.contextSize > 0, "model.context-size", "must be positive", errors);
+        require(m.sessions >= 1, "model.sessions", "must be at least 1", errors);
+        require(m.threads == null || m.threads >= 1, "model.threads", "must be at least 1", errors);
+
+        Generation g = ((Med42Properties) target).generation;
+        require(
+                Double.isFinite(g.temperature) && g.temperature >= 0,
+                "generation.temperature",
+                "must be 0 (greedy) or more",
+                errors);
+        require(g.topK >= 0, "generation.top-k", "must be 0 (off) or more", errors);
+        require(g.topP >= 0 && g.topP <= 1, "generation.top-p", "must be between 0 and 1 (1 = off)", errors);
+        require(g.minP >= 0 && g.minP <= 1, "generation.min-p", "must be between 0 (off) and 1", errors);
+        require(
+                Double.isFinite(g.repeatPenalty) && g.repeatPenalty > 0,
+                "generation.repeat-penalty",
+                "must be more than 0 (1 = off)",
+                errors);
+        require(g.maxTokens == null || g.maxTokens > 0, "generation.max-tokens", "must be positive", errors);
+        require(g.seed == null || g.seed >= -1, "generation.seed", "must be 0 or more, or -1 for random", errors);
+
+        Disclaimer d = ((Med42Properties) target).disclaimer;
+        require(
+                !d.enabled || d.position == Position.OFF || (d.text != null && !d.text.isBlank()),
+                "disclaimer.text",
+                "must not be blank; to switch the disclaimer off, set med42.disclaimer.enabled=false",
+                errors);
+    }
+
+    private static void require(boolean valid, String field, String message, Errors errors) {
+        if (!valid) {
+            errors.rejectValue(field, "invalid", message);
+        }
+    }
+}
