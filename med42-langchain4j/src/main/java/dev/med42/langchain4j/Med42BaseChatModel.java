@@ -240,6 +240,7 @@ abstract class Med42BaseChatModel implements AutoCloseable {
                 .tokenUsage(new TokenUsage(result.promptTokens(), result.generatedTokens()))
                 .finishReason(finishReason(result.stopReason()))
                 .disclaimer(disclaimer.enabled() ? disclaimer.text() : null)
+                .timings(result.timings())
                 .build();
         return ChatResponse.builder()
                 .aiMessage(AiMessage.from(disclaimer.apply(answer)))

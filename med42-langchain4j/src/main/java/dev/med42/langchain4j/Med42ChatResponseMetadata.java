@@ -1,6 +1,7 @@
 package dev.med42.langchain4j;
 
 import dev.langchain4j.model.chat.response.ChatResponseMetadata;
+import dev.med42.generate.Timings;
 import java.util.Objects;
 
 /**
@@ -10,10 +11,12 @@ import java.util.Objects;
  */
 public class Med42ChatResponseMetadata extends ChatResponseMetadata {
     private final String disclaimer;
+    private final Timings timings;
 
     private Med42ChatResponseMetadata(Builder builder) {
         super(builder);
         this.disclaimer = builder.disclaimer;
+        this.timings = builder.timings;
     }
 
     /** The disclaimer text, or null when the disclaimer is switched off. */
@@ -21,25 +24,36 @@ public class Med42ChatResponseMetadata extends ChatResponseMetadata {
         return disclaimer;
     }
 
+    /**
+     * How long prompt processing and generation took, with their token counts (tokens per second follow); null for
+     * a response that did not come from the runtime.
+     */
+    public Timings timings() {
+        return timings;
+    }
+
     @Override
     public Builder toBuilder() {
-        return ((Builder) toBuilder(builder())).disclaimer(disclaimer);
+        return ((Builder) toBuilder(builder())).disclaimer(disclaimer).timings(timings);
     }
 
     @Override
     public boolean equals(Object o) {
-        return super.equals(o) && Objects.equals(disclaimer, ((Med42ChatResponseMetadata) o).disclaimer);
+        return super.equals(o)
+                && Objects.equals(disclaimer, ((Med42ChatResponseMetadata) o).disclaimer)
+                && Objects.equals(timings, ((Med42ChatResponseMetadata) o).timings);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(super.hashCode(), disclaimer);
+        return Objects.hash(super.hashCode(), disclaimer, timings);
     }
 
     @Override
     public String toString() {
         return "Med42ChatResponseMetadata{id='" + id() + "', modelName='" + modelName() + "', tokenUsage="
-                + tokenUsage() + ", finishReason=" + finishReason() + ", disclaimer='" + disclaimer + "'}";
+                + tokenUsage() + ", finishReason=" + finishReason() + ", disclaimer='" + disclaimer + "', timings="
+                + timings + "}";
     }
 
     public static Builder builder() {
@@ -48,9 +62,15 @@ public class Med42ChatResponseMetadata extends ChatResponseMetadata {
 
     public static class Builder extends ChatResponseMetadata.Builder<Builder> {
         private String disclaimer;
+        private Timings timings;
 
         public Builder disclaimer(String disclaimer) {
             this.disclaimer = disclaimer;
+            return this;
+        }
+
+        public Builder timings(Timings timings) {
+            this.timings = timings;
             return this;
         }
 

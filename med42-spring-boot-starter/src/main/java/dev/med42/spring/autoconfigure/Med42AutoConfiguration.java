@@ -10,8 +10,6 @@ import dev.med42.langchain4j.Med42StreamingChatModel;
 import dev.med42.model.KVCacheType;
 import dev.med42.model.LlamaModel;
 import java.util.List;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.LazyInitializationExcludeFilter;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -33,18 +31,13 @@ import org.springframework.context.annotation.Lazy;
 @ConditionalOnProperty(prefix = "med42.model", name = "path")
 @EnableConfigurationProperties(Med42Properties.class)
 public final class Med42AutoConfiguration {
-    private static final Logger log = LoggerFactory.getLogger(Med42AutoConfiguration.class);
-
     @Bean
     @ConditionalOnMissingBean
     Med42ModelLoader med42ModelLoader(Med42Properties properties) {
         Med42Properties.Model model = properties.getModel();
-        if (model.getThreads() != null) {
-            log.warn(
-                    "med42.model.threads={} is not applied: this version of the Med42 runtime has no thread setting",
-                    model.getThreads());
-        }
-        Med42ModelLoader loader = new Med42ModelLoader(model.getPath());
+        Med42ModelLoader loader = model.getThreads() != null
+                ? new Med42ModelLoader(model.getPath(), model.getThreads())
+                : new Med42ModelLoader(model.getPath());
         if (model.isLoadOnStartup()) {
             loader.load();
         }

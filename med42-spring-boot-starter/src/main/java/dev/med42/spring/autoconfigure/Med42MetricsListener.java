@@ -5,7 +5,10 @@ import dev.langchain4j.model.chat.listener.ChatModelListener;
 import dev.langchain4j.model.chat.listener.ChatModelRequestContext;
 import dev.langchain4j.model.chat.listener.ChatModelResponseContext;
 import dev.langchain4j.model.output.TokenUsage;
+import dev.med42.generate.Timings;
+import dev.med42.langchain4j.Med42ChatResponseMetadata;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -21,7 +24,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       or {@code none});
  *   <li>{@code med42.requests.active}: a gauge of requests begun and not yet answered;
  *   <li>{@code med42.tokens.prompt} and {@code med42.tokens.generated}: counters of the tokens of the prompts and of
- *       the answers.
+ *       the answers;
+ *   <li>{@code med42.tokens.prompt.rate} and {@code med42.tokens.generated.rate}: distribution summaries of each
+ *       request's prompt processing and generation speed, in tokens per second.
  * </ul>
  *
  * <p>Only counts and times are recorded: no prompt or answer text ever goes into a tag or a log.
@@ -34,6 +39,8 @@ public class Med42MetricsListener implements ChatModelListener {
     private final AtomicInteger active = new AtomicInteger();
     private final Counter promptTokens;
     private final Counter generatedTokens;
+    private final DistributionSummary promptRate;
+    private final DistributionSummary generationRate;
 
     public Med42MetricsListener(MeterRegistry registry) {
         this.registry = registry;
@@ -47,6 +54,14 @@ public class Med42MetricsListener implements ChatModelListener {
         this.generatedTokens = Counter.builder("med42.tokens.generated")
                 .baseUnit("tokens")
                 .description("Tokens Med42 generated")
+                .register(registry);
+        this.promptRate = DistributionSummary.builder("med42.tokens.prompt.rate")
+                .baseUnit("tokens/s")
+                .description("Prompt processing speed of each request")
+                .register(registry);
+        this.generationRate = DistributionSummary.builder("med42.tokens.generated.rate")
+                .baseUnit("tokens/s")
+                .description("Generation speed of each request")
                 .register(registry);
     }
 
@@ -63,6 +78,16 @@ public class Med42MetricsListener implements ChatModelListener {
         if (usage != null) {
             promptTokens.increment(count(usage.inputTokenCount()));
             generatedTokens.increment(count(usage.outputTokenCount()));
+        }
+        if (context.chatResponse().metadata() instanceof Med42ChatResponseMetadata metadata
+                && metadata.timings() != null) {
+            Timings timings = metadata.timings();
+            if (timings.promptTokens() > 0 && timings.promptNanos() > 0) {
+                promptRate.record(timings.promptTokensPerSecond());
+            }
+            if (timings.generatedTokens() > 0 && timings.generationNanos() > 0) {
+                generationRate.record(timings.generationTokensPerSecond());
+            }
         }
     }
 

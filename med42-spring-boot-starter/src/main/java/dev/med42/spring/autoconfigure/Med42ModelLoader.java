@@ -1,6 +1,7 @@
 package dev.med42.spring.autoconfigure;
 
 import dev.med42.model.LlamaModel;
+import dev.med42.tensor.MatMul;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,6 +15,7 @@ import java.util.Optional;
  */
 public class Med42ModelLoader implements AutoCloseable {
     private final Path path;
+    private final int threads;
     private volatile State state = State.NOT_LOADED;
     private volatile LlamaModel model;
     private volatile Med42ModelException failure;
@@ -30,8 +32,18 @@ public class Med42ModelLoader implements AutoCloseable {
         CLOSED
     }
 
+    /** A loader computing on one thread per available processor (or {@code -Dmed42.threads}). */
     public Med42ModelLoader(Path path) {
+        this(path, MatMul.defaultThreads());
+    }
+
+    /** A loader whose model computes on {@code threads} threads. */
+    public Med42ModelLoader(Path path, int threads) {
         this.path = Objects.requireNonNull(path, "path");
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads must be at least 1: " + threads);
+        }
+        this.threads = threads;
     }
 
     /**
@@ -47,7 +59,7 @@ public class Med42ModelLoader implements AutoCloseable {
         if (model == null) {
             state = State.LOADING;
             try {
-                model = open(path);
+                model = open(path, threads);
                 failure = null;
                 state = State.LOADED;
             } catch (Med42ModelException e) {
@@ -59,14 +71,14 @@ public class Med42ModelLoader implements AutoCloseable {
         return model;
     }
 
-    private static LlamaModel open(Path path) {
+    private static LlamaModel open(Path path, int threads) {
         // A directory is checked first: mapping one fails later, as an unhelpful format error.
         if (Files.isDirectory(path)) {
             throw new Med42ModelException(
                     path, Med42ModelException.Problem.DIRECTORY, "it is a directory, not a GGUF file", null);
         }
         try {
-            return LlamaModel.load(path);
+            return LlamaModel.load(path, threads);
         } catch (IOException e) {
             throw Med42ModelException.diagnose(path, e);
         }

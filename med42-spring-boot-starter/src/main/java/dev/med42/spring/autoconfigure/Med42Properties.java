@@ -51,8 +51,7 @@ public class Med42Properties implements Validator {
         private int sessions = 1;
 
         /**
-         * Compute threads for the matrix products. Default: the runtime's choice. Bound and checked, but not applied
-         * yet: the runtime has no thread setting in this version.
+         * Compute threads for the matrix products (llama.cpp's {@code -t}). Default: one per available processor.
          */
         private Integer threads;
 

@@ -186,11 +186,10 @@ class Med42AutoConfigurationTest {
     }
 
     @Test
-    void should_bind_threads_and_start_without_applying_them() {
-        withModel.withPropertyValues("med42.model.threads=4").run(context -> {
+    void should_compute_on_the_configured_threads() {
+        withModel.withPropertyValues("med42.model.threads=3").run(context -> {
             assertThat(context).hasNotFailed();
-            assertThat(context.getBean(Med42Properties.class).getModel().getThreads())
-                    .isEqualTo(4);
+            assertThat(context.getBean(LlamaModel.class).threads()).isEqualTo(3);
         });
     }
 

@@ -12,7 +12,9 @@ import dev.langchain4j.model.chat.listener.ChatModelResponseContext;
 import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.chat.response.ChatResponse;
 import dev.langchain4j.model.output.TokenUsage;
+import dev.med42.generate.Timings;
 import dev.med42.langchain4j.Med42ChatModel;
+import dev.med42.langchain4j.Med42ChatResponseMetadata;
 import dev.med42.langchain4j.Med42StreamingChatModel;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.MockClock;
@@ -62,6 +64,24 @@ class Med42MetricsListenerTest {
         assertThat(timer.totalTime(TimeUnit.MILLISECONDS)).isEqualTo(1500);
         assertThat(registry.get("med42.tokens.prompt").counter().count()).isEqualTo(12);
         assertThat(registry.get("med42.tokens.generated").counter().count()).isEqualTo(5);
+    }
+
+    @Test
+    void should_record_prompt_and_generation_speed_from_the_runtime_timings() {
+        Map<Object, Object> attributes = new ConcurrentHashMap<>();
+        ChatResponse response = ChatResponse.builder()
+                .aiMessage(AiMessage.from("Fever is a raised body temperature."))
+                .metadata(Med42ChatResponseMetadata.builder()
+                        .tokenUsage(new TokenUsage(40, 10))
+                        .timings(new Timings(40, 2_000_000_000L, 10, 500_000_000L))
+                        .build())
+                .build();
+
+        listener.onRequest(new ChatModelRequestContext(request, ModelProvider.OTHER, attributes));
+        listener.onResponse(new ChatModelResponseContext(response, request, ModelProvider.OTHER, attributes));
+
+        assertThat(registry.get("med42.tokens.prompt.rate").summary().mean()).isEqualTo(20.0);
+        assertThat(registry.get("med42.tokens.generated.rate").summary().mean()).isEqualTo(20.0);
     }
 
     @Test
