@@ -10,10 +10,7 @@ import dev.med42.gguf.GGUFValueType;
 import dev.med42.gguf.GGUFWriter;
 import dev.med42.quant.GGMLType;
 import dev.med42.testing.TestData;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -26,23 +23,10 @@ class InfoCommandTest {
     @TempDir
     Path dir;
 
-    /** The exit status and what went to stdout and stderr. */
-    record Run(int status, String out, String err) {}
-
-    static Run run(String... args) {
-        var out = new ByteArrayOutputStream();
-        var err = new ByteArrayOutputStream();
-        int status = Main.run(
-                args,
-                new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new Run(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    }
-
     @Test
     void prints_the_metadata_tensor_table_and_totals_of_a_model() throws IOException {
         Path model = TestData.file("stories260K.gguf");
-        Run run = run("info", "-m", model.toString());
+        CliRun run = CliRun.of("info", "-m", model.toString());
 
         assertThat(run.status()).isZero();
         assertThat(run.err()).isEmpty();
@@ -91,7 +75,7 @@ class InfoCommandTest {
                 .addTensor("w", GGMLType.Q8_0, new long[] {64, 2}, new byte[136])
                 .write(model);
 
-        Run run = run("info", "--model=" + model);
+        CliRun run = CliRun.of("info", "--model=" + model);
 
         assertThat(run.status()).isZero();
         String quotedStart = "\"{% for m in messages %}\\n\\t\\\"" + "x".repeat(60 - 26);
@@ -115,7 +99,7 @@ class InfoCommandTest {
         Files.write(a, Arrays.copyOf(bytes, 700_000));
         Files.write(b, Arrays.copyOfRange(bytes, 700_000, bytes.length));
 
-        Run run = run("info", "-m", dir.resolve("model.gguf").toString());
+        CliRun run = CliRun.of("info", "-m", dir.resolve("model.gguf").toString());
 
         assertThat(run.status()).isZero();
         assertThat(run.out())
@@ -131,7 +115,7 @@ class InfoCommandTest {
         byte[] bytes = Files.readAllBytes(TestData.file("stories260K.gguf"));
         Files.write(model, Arrays.copyOf(bytes, 1_000_000));
 
-        Run run = run("info", "-m", model.toString());
+        CliRun run = CliRun.of("info", "-m", model.toString());
 
         assertThat(run.status()).isEqualTo(1);
         assertThat(run.out()).isEmpty();
@@ -142,7 +126,7 @@ class InfoCommandTest {
 
     @Test
     void a_missing_file_is_an_error_with_status_1() {
-        Run run = run("info", "-m", dir.resolve("none.gguf").toString());
+        CliRun run = CliRun.of("info", "-m", dir.resolve("none.gguf").toString());
 
         assertThat(run.status()).isEqualTo(1);
         assertThat(run.out()).isEmpty();
@@ -151,20 +135,21 @@ class InfoCommandTest {
 
     @Test
     void usage_errors_have_status_2() {
-        assertThat(run("info")).satisfies(r -> {
+        assertThat(CliRun.of("info")).satisfies(r -> {
             assertThat(r.status()).isEqualTo(2);
             assertThat(r.err()).contains("missing required option -m FILE");
         });
-        assertThat(run("info", "model.gguf")).satisfies(r -> {
+        assertThat(CliRun.of("info", "model.gguf")).satisfies(r -> {
             assertThat(r.status()).isEqualTo(2);
             assertThat(r.err()).contains("unexpected argument 'model.gguf'");
         });
-        assertThat(run("info", "-x")).satisfies(r -> assertThat(r.status()).isEqualTo(2));
+        assertThat(CliRun.of("info", "-x"))
+                .satisfies(r -> assertThat(r.status()).isEqualTo(2));
     }
 
     @Test
     void help_lists_the_model_option() {
-        Run run = run("info", "--help");
+        CliRun run = CliRun.of("info", "--help");
 
         assertThat(run.status()).isZero();
         assertThat(run.out()).contains("-m, --model FILE");
