@@ -237,6 +237,8 @@ async function loadExample(name) {
     $("note").value = await response.text();
     showNoteSize();
     $("note").focus();
+    $("note").setSelectionRange(0, 0);
+    $("note").scrollTop = 0;
 }
 
 async function readUpload() {

@@ -31,8 +31,11 @@ import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.webmvc.test.autoconfigure.WebMvcTest;
 import org.springframework.context.annotation.Import;
 import org.springframework.http.MediaType;
@@ -55,6 +58,7 @@ import org.springframework.test.web.servlet.MvcResult;
             "summarizer.retry-after=17s"
         })
 @Import({NotePolicy.class, SummaryGate.class})
+@ExtendWith(OutputCaptureExtension.class)
 @EnableConfigurationProperties({Med42Properties.class, SummarizerProperties.class})
 class SummaryControllerTest {
     static final String SECRET = "Patient Zebrafish-7731 has chest pain";
@@ -224,7 +228,7 @@ class SummaryControllerTest {
     }
 
     @Test
-    void a_model_failure_is_500_without_its_message() throws Exception {
+    void a_model_failure_is_500_and_logged_without_its_message(CapturedOutput output) throws Exception {
         given(summarizer.summarize(anyString(), any()))
                 .willThrow(new SummaryFailedException(new IllegalStateException("boom " + SECRET)));
 
@@ -234,6 +238,10 @@ class SummaryControllerTest {
                 .andExpect(status().isInternalServerError())
                 .andReturn();
         problem(result, "Summary failed");
+        assertThat(output.getAll())
+                .contains("A summary failed: " + SummaryFailedException.class.getName() + " <- "
+                        + IllegalStateException.class.getName())
+                .doesNotContain("Zebrafish");
     }
 
     @Test
@@ -272,7 +280,7 @@ class SummaryControllerTest {
     }
 
     @Test
-    void a_failure_while_streaming_is_an_error_event() throws Exception {
+    void a_failure_while_streaming_is_an_error_event(CapturedOutput output) throws Exception {
         given(summarizer.summarize(anyString(), any()))
                 .willThrow(new SummaryFailedException(new IllegalStateException("boom " + SECRET)));
 
@@ -282,6 +290,7 @@ class SummaryControllerTest {
                 .startsWith("event:error\ndata:{")
                 .contains("\"status\":500", "\"title\":\"Summary failed\"")
                 .doesNotContain("Zebrafish", "boom");
+        assertThat(output.getAll()).contains("A summary failed").doesNotContain("Zebrafish");
     }
 
     @Test
