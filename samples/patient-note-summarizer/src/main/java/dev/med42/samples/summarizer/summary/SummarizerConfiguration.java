@@ -5,6 +5,8 @@ import dev.med42.generate.SessionPool;
 import dev.med42.langchain4j.Med42TokenCountEstimator;
 import dev.med42.samples.summarizer.note.NoteChunker;
 import dev.med42.spring.autoconfigure.Med42Properties;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Lazy;
@@ -25,6 +27,20 @@ class SummarizerConfiguration {
                 properties.getDisclaimer().toDisclaimer(),
                 contextSize,
                 maxTokens != null ? maxTokens : defaultAnswerTokens(contextSize));
+    }
+
+    /**
+     * Makes the summarizer while the application starts when the model is loaded then (the default), so that a
+     * context too small for the answers fails startup rather than the first summary.
+     */
+    @Bean
+    static SmartInitializingSingleton noteSummarizerAtStartup(
+            ObjectProvider<NoteSummarizer> summarizer, ObjectProvider<Med42Properties> properties) {
+        return () -> {
+            if (properties.getObject().getModel().isLoadOnStartup()) {
+                summarizer.getObject();
+            }
+        };
     }
 
     /**
