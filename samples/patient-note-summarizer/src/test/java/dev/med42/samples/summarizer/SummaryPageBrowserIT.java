@@ -1,0 +1,185 @@
+package dev.med42.samples.summarizer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.AfterTestExecutionCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+/**
+ * The page in a real headless Chromium (Debian's chromium and chromium-driver, which .ci/run installs) against the
+ * application on the demo model: an example note goes in, the summary streams out in parts, and the disclaimer and
+ * the demo banner are on screen. Screenshots go to {@code target/browser/}: after every run, and for a failure.
+ *
+ * <p>Without Chromium the test fails, saying what to install; {@code -Dsummarizer.skipBrowserTests=true} skips it
+ * instead, for a machine that cannot have a browser.
+ */
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
+class SummaryPageBrowserIT {
+    static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+    static final Path SCREENSHOTS = Path.of("target", "browser");
+    static final Duration SUMMARY_TIMEOUT = Duration.ofMinutes(3);
+
+    @LocalServerPort
+    int port;
+
+    @TempDir
+    Path profile;
+
+    WebDriver driver;
+
+    /** Takes a screenshot while the browser still shows the failure (before {@link #quit()}). */
+    @RegisterExtension
+    final AfterTestExecutionCallback screenshotOnFailure = (ExtensionContext context) -> {
+        if (context.getExecutionException().isPresent() && driver != null) {
+            screenshot("failure-" + context.getRequiredTestMethod().getName() + ".png");
+        }
+    };
+
+    @BeforeEach
+    void start() {
+        if (!Files.isExecutable(CHROMIUM) || !Files.isExecutable(CHROMEDRIVER)) {
+            String missing = "this test needs Debian's Chromium and its driver at " + CHROMIUM + " and " + CHROMEDRIVER
+                    + " (apt-get install -y chromium chromium-driver; .ci/run installs them)";
+            Assumptions.assumeFalse(Boolean.getBoolean("summarizer.skipBrowserTests"), "skipped: " + missing);
+            fail(missing + ". To skip it on a machine without a browser: -Dsummarizer.skipBrowserTests=true");
+        }
+        ChromeOptions options = new ChromeOptions()
+                .setBinary(CHROMIUM.toFile())
+                .addArguments(
+                        "--headless=new",
+                        "--no-sandbox",
+                        "--disable-gpu",
+                        "--disable-quic",
+                        "--no-first-run",
+                        "--disable-background-networking",
+                        "--disable-component-update",
+                        "--disable-sync",
+                        "--disable-dev-shm-usage",
+                        "--window-size=1400,1100",
+                        "--user-data-dir=" + profile);
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(CHROMEDRIVER.toFile())
+                .usingAnyFreePort()
+                .build();
+        driver = new ChromeDriver(service, options);
+    }
+
+    @AfterEach
+    void quit() {
+        if (driver != null) {
+            driver.quit();
+        }
+    }
+
+    @Test
+    void summarizes_an_example_note_with_streamed_progress_the_disclaimer_and_the_demo_banner() {
+        driver.get("http://localhost:" + port + "/");
+        WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(30));
+
+        wait.until(d -> text("model-line").startsWith("Model: tiny-synthetic-llama2vocab"));
+        assertThat(element("demo-banner").isDisplayed()).isTrue();
+        assertThat(text("demo-banner")).contains("Demo model.", "not Med42", "MED42_MODEL=");
+        assertThat(element("disclaimer").isDisplayed()).isTrue();
+        assertThat(text("disclaimer")).startsWith("Disclaimer: this answer was generated by an AI model (Med42).");
+
+        driver.findElement(By.cssSelector("button[data-example='chest-pain-admission']"))
+                .click();
+        wait.until(d -> element("note").getDomProperty("value").startsWith("SYNTHETIC EXAMPLE NOTE"));
+        element("summarize").click();
+
+        WebDriverWait summary = new WebDriverWait(driver, SUMMARY_TIMEOUT, Duration.ofMillis(50));
+        // Streamed: a part's text grows on screen while the note is still being summarized part by part.
+        summary.until(d -> text("progress-text").startsWith("Summarizing part 1 of")
+                && !text("working-text").isEmpty());
+        assertThat(text("working-heading")).startsWithIgnoringCase("Summary of part 1 of"); // shown in capitals
+        summary.until(d -> text("progress-text").startsWith("Merging the part summaries"));
+        summary.until(d -> text("progress-text").startsWith("Done: the note was summarized in"));
+
+        assertThat(text("progress-text")).endsWith("parts, then merged.");
+        assertThat(element("working").isDisplayed()).isFalse();
+        assertThat(driver.findElements(By.cssSelector("#sections .section h3")))
+                .extracting(WebElement::getText)
+                .startsWith(
+                        "CHIEF COMPLAINT", "HISTORY", "MEDICATIONS", "ALLERGIES", "ASSESSMENT", "PLAN", "FOLLOW-UP");
+        assertThat(text("sections")).isNotBlank();
+        assertThat(element("disclaimer").isDisplayed()).isTrue();
+        assertThat(element("error").isDisplayed()).isFalse();
+        assertThat(element("summarize").isEnabled()).isTrue();
+        screenshot("summary-page.png");
+    }
+
+    @Test
+    void shows_model_text_as_text_never_as_markup() {
+        driver.get("http://localhost:" + port + "/");
+        new WebDriverWait(driver, Duration.ofSeconds(30))
+                .until(d -> element("summarize").isEnabled());
+
+        ((JavascriptExecutor) driver)
+                .executeScript(
+                        "renderSections(parseSections(arguments[0]), true)",
+                        "Plan: <img id=\"injected\" src=\"x\" onerror=\"document.title='pwned'\"> <b>bold</b>");
+
+        assertThat(driver.findElements(By.id("injected"))).isEmpty();
+        assertThat(driver.getTitle()).isNotEqualTo("pwned");
+        assertThat(driver.findElement(By.cssSelector("#sections [data-key='plan'] p"))
+                        .getText())
+                .isEqualTo("<img id=\"injected\" src=\"x\" onerror=\"document.title='pwned'\"> <b>bold</b>");
+    }
+
+    @Test
+    void says_when_the_note_is_empty() {
+        driver.get("http://localhost:" + port + "/");
+        new WebDriverWait(driver, Duration.ofSeconds(30))
+                .until(d -> element("summarize").isEnabled());
+
+        element("summarize").click();
+
+        assertThat(element("error").isDisplayed()).isTrue();
+        assertThat(text("error")).startsWith("The note is empty");
+    }
+
+    private WebElement element(String id) {
+        return driver.findElement(By.id(id));
+    }
+
+    private String text(String id) {
+        return element(id).getText();
+    }
+
+    private void screenshot(String name) {
+        try {
+            Files.createDirectories(SCREENSHOTS);
+            Path shot =
+                    ((TakesScreenshot) driver).getScreenshotAs(OutputType.FILE).toPath();
+            Files.copy(shot, SCREENSHOTS.resolve(name), StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException | RuntimeException e) {
+            System.err.println("could not save the screenshot " + name + ": " + e);
+        }
+    }
+}
