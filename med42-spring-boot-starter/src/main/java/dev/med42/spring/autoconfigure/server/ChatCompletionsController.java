@@ -8,12 +8,13 @@ import dev.med42.generate.GenerationResult;
 import dev.med42.generate.LogitsListener;
 import dev.med42.generate.TokenListener;
 import dev.med42.spring.autoconfigure.Med42Properties;
+import jakarta.servlet.http.HttpServletRequest;
+import java.io.IOException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PostMapping;
-import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseBodyEmitter;
 import tools.jackson.databind.json.JsonMapper;
@@ -49,8 +50,8 @@ final class ChatCompletionsController {
     }
 
     @PostMapping("/v1/chat/completions")
-    ResponseEntity<ResponseBodyEmitter> create(@RequestBody(required = false) byte[] body) {
-        ChatApi.Request request = reader.read(body, ChatApi.Request.class);
+    ResponseEntity<ResponseBodyEmitter> create(HttpServletRequest http) throws IOException {
+        ChatApi.Request request = reader.read(http, ChatApi.Request.class);
         if (request.n() != null && request.n() != 1) {
             throw ApiException.invalidRequest("n", "n must be 1: one choice per request");
         }

@@ -7,6 +7,8 @@ import dev.med42.generate.LogitsListener;
 import dev.med42.generate.TokenListener;
 import dev.med42.spring.autoconfigure.Med42Properties;
 import dev.med42.tokenizer.SentencePieceTokenizer;
+import jakarta.servlet.http.HttpServletRequest;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -16,7 +18,6 @@ import java.util.Map;
 import java.util.Optional;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PostMapping;
-import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseBodyEmitter;
 import tools.jackson.databind.JsonNode;
@@ -48,8 +49,8 @@ final class CompletionsController {
     }
 
     @PostMapping("/v1/completions")
-    ResponseEntity<ResponseBodyEmitter> create(@RequestBody(required = false) byte[] body) {
-        CompletionApi.Request request = reader.read(body, CompletionApi.Request.class);
+    ResponseEntity<ResponseBodyEmitter> create(HttpServletRequest http) throws IOException {
+        CompletionApi.Request request = reader.read(http, CompletionApi.Request.class);
         if (request.n() != null && request.n() != 1) {
             throw ApiException.invalidRequest("n", "n must be 1: one choice per request");
         }

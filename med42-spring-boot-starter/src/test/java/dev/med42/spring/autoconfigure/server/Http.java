@@ -7,6 +7,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 
 /** The test model and a plain HTTP/1.1 client for the server on loopback. */
 final class Http {
@@ -38,8 +39,10 @@ final class Http {
     HttpResponse<String> post(String path, String json, String... headers) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(uri(path))
                 .timeout(Duration.ofSeconds(60))
-                .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(json));
+        if (!List.of(headers).contains("Content-Type")) {
+            request.header("Content-Type", "application/json");
+        }
         if (headers.length > 0) {
             request.headers(headers);
         }

@@ -54,6 +54,17 @@ class OpenAiApiIT extends ServerIT {
     }
 
     @Test
+    void reads_json_whatever_content_type_it_is_declared_with() throws Exception {
+        HttpResponse<String> form = http.post(
+                "/v1/completions",
+                "{\"prompt\": \"Once\", \"max_tokens\": 2}",
+                "Content-Type",
+                "application/x-www-form-urlencoded"); // what curl -d says
+
+        assertThat(form.statusCode()).as(form.body()).isEqualTo(200);
+    }
+
+    @Test
     void stops_at_a_stop_string_and_leaves_it_out() throws Exception {
         String text = completionText("\"max_tokens\": 24, \"temperature\": 0");
         String stop = text.substring(6, 9);
