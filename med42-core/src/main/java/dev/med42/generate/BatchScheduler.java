@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -224,7 +225,7 @@ public final class BatchScheduler implements AutoCloseable {
                 fail(e);
             }
         }
-        failAll(new IllegalStateException("the scheduler was closed"));
+        failAll(new CancellationException("the scheduler was closed"));
     }
 
     /** Moves waiting requests into free slots, each into the slot that caches most of its prompt. */
@@ -248,7 +249,7 @@ public final class BatchScheduler implements AutoCloseable {
             }
             waiting.poll();
             if (request.isCancelled()) {
-                request.result.completeExceptionally(new java.util.concurrent.CancellationException());
+                request.result.completeExceptionally(new CancellationException("cancelled while waiting for a slot"));
                 continue;
             }
             // Keep the cached prefix, but evaluate at least the last prompt token to get its logits (and every one
@@ -411,7 +412,10 @@ public final class BatchScheduler implements AutoCloseable {
         }
     }
 
-    /** Fails what is queued or running and stops the scheduler's thread; the model stays open. */
+    /**
+     * Fails what is queued or running (with a {@link CancellationException}) and stops the scheduler's thread; the
+     * model stays open.
+     */
     @Override
     public void close() {
         lock.lock();

@@ -3,6 +3,7 @@ package dev.med42.spring.autoconfigure.server;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import dev.med42.generate.SchedulerFullException;
 import dev.med42.model.ContextOverflowException;
+import java.util.concurrent.CancellationException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -85,6 +86,8 @@ final class ApiException extends RuntimeException {
             case SchedulerFullException e ->
                 new ApiException(HttpStatus.TOO_MANY_REQUESTS, "requests", null, "rate_limit_exceeded", e.getMessage());
             case ContextOverflowException e -> contextLengthExceeded(null, e.requested(), e.contextSize());
+            // Cancelled while queued, or by the server shutting down.
+            case CancellationException e -> unavailable("the request was cancelled: " + e.getMessage());
             default ->
                 new ApiException(
                         HttpStatus.INTERNAL_SERVER_ERROR,

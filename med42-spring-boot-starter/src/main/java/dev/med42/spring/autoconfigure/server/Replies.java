@@ -3,8 +3,10 @@ package dev.med42.spring.autoconfigure.server;
 import dev.med42.generate.BatchScheduler;
 import dev.med42.generate.GenerationResult;
 import dev.med42.generate.StopReason;
+import java.io.IOException;
 import java.security.SecureRandom;
 import java.util.HexFormat;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.function.Function;
@@ -56,13 +58,13 @@ final class Replies {
                 .whenCompleteAsync(
                         (result, failure) -> {
                             if (failure != null) {
-                                emitter.completeWithError(ApiException.from(unwrap(failure)));
+                                emitter.completeWithError(unwrap(failure)); // to the exception handler, which logs bugs
                                 return;
                             }
                             try {
                                 emitter.send(json.writeValueAsBytes(body.apply(result)));
                                 emitter.complete();
-                            } catch (java.io.IOException | IllegalStateException e) {
+                            } catch (IOException | IllegalStateException e) {
                                 // The client went away; Spring completes the request.
                             } catch (RuntimeException e) {
                                 emitter.completeWithError(e);
@@ -81,8 +83,6 @@ final class Replies {
     }
 
     static Throwable unwrap(Throwable failure) {
-        return failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
-                ? failure.getCause()
-                : failure;
+        return failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
     }
 }
