@@ -19,10 +19,15 @@ final class ApiExceptionHandler {
 
     @ExceptionHandler(Exception.class)
     ResponseEntity<Object> handle(Exception failure) {
+        return describe(failure).toResponse();
+    }
+
+    /** The failure as the client is told it; an unexpected one (a bug) is logged. */
+    static ApiException describe(Throwable failure) {
         ApiException api = ApiException.from(failure);
-        if (api.status().is5xxServerError() && !(failure instanceof ApiException)) {
+        if (api.status().is5xxServerError() && api != failure) {
             LOG.log(System.Logger.Level.ERROR, "the Med42 API failed", failure);
         }
-        return api.toResponse();
+        return api;
     }
 }

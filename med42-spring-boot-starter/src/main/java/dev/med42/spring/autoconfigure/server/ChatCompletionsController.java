@@ -52,35 +52,15 @@ final class ChatCompletionsController {
     @PostMapping("/v1/chat/completions")
     ResponseEntity<ResponseBodyEmitter> create(HttpServletRequest http) throws IOException {
         ChatApi.Request request = reader.read(http, ChatApi.Request.class);
-        if (request.n() != null && request.n() != 1) {
-            throw ApiException.invalidRequest("n", "n must be 1: one choice per request");
-        }
-        if (request.tools() != null
-                && !request.tools().isNull()
-                && !request.tools().isEmpty()) {
-            throw ApiException.invalidRequest("tools", "tools are not supported: Med42 cannot call tools");
-        }
-        String format = request.responseFormat() == null
-                ? "text"
-                : request.responseFormat().path("type").asString("text");
-        if (!format.equals("text")) {
-            throw ApiException.invalidRequest(
-                    "response_format", format + " is not supported: Med42 cannot constrain its output");
-        }
+        refuseWhatMed42CannotDo(request);
         ServedModel.Ready model = served.ready();
         int[] tokens = prompt.tokens(request.messages(), model.model().tokenizer());
         int contextSize = model.scheduler().options().contextSize();
         if (tokens.length >= contextSize) {
             throw ApiException.contextLengthExceeded("messages", tokens.length, contextSize);
         }
-        Integer limit = request.maxCompletionTokens() != null ? request.maxCompletionTokens() : request.maxTokens();
-        if (limit != null && limit < 1) {
-            throw ApiException.invalidRequest(
-                    request.maxCompletionTokens() != null ? "max_completion_tokens" : "max_tokens",
-                    "the token limit must be at least 1, got " + limit);
-        }
-        int maxTokens = limit != null ? limit : defaults.getMaxTokens() != null ? defaults.getMaxTokens() : -1;
-        GenerationOptions options = request.sampling().toOptions(defaults, maxTokens, Med42ChatTemplate.stopStrings());
+        GenerationOptions options =
+                request.sampling().toOptions(defaults, maxTokens(request), Med42ChatTemplate.stopStrings());
         Logprobs logprobs = logprobs(request, tokens, model);
 
         Answer answer = new Answer(Replies.id("chatcmpl-"), Instant.now().getEpochSecond(), model.name());
@@ -100,13 +80,43 @@ final class ChatCompletionsController {
         stream.onDisconnect(running::cancel);
         running.result().whenComplete((result, failure) -> {
             if (failure != null) {
-                stream.fail(ApiException.from(Replies.unwrap(failure)));
+                stream.fail(ApiExceptionHandler.describe(Replies.unwrap(failure)));
             } else {
                 metrics.record(result.timings());
                 chunks.finish(result);
             }
         });
         return Replies.stream(stream);
+    }
+
+    /** More than one choice, tools, and JSON output: 400 rather than silently something else. */
+    private static void refuseWhatMed42CannotDo(ChatApi.Request request) {
+        if (request.n() != null && request.n() != 1) {
+            throw ApiException.invalidRequest("n", "n must be 1: one choice per request");
+        }
+        if (request.tools() != null
+                && !request.tools().isNull()
+                && !request.tools().isEmpty()) {
+            throw ApiException.invalidRequest("tools", "tools are not supported: Med42 cannot call tools");
+        }
+        String format = request.responseFormat() == null
+                ? "text"
+                : request.responseFormat().path("type").asString("text");
+        if (!format.equals("text")) {
+            throw ApiException.invalidRequest(
+                    "response_format", format + " is not supported: Med42 cannot constrain its output");
+        }
+    }
+
+    /** {@code max_completion_tokens}, else {@code max_tokens}, else {@code med42.generation.max-tokens}, else none. */
+    private int maxTokens(ChatApi.Request request) {
+        Integer limit = request.maxCompletionTokens() != null ? request.maxCompletionTokens() : request.maxTokens();
+        if (limit != null && limit < 1) {
+            throw ApiException.invalidRequest(
+                    request.maxCompletionTokens() != null ? "max_completion_tokens" : "max_tokens",
+                    "the token limit must be at least 1, got " + limit);
+        }
+        return limit != null ? limit : defaults.getMaxTokens() != null ? defaults.getMaxTokens() : -1;
     }
 
     /** The collector of log probabilities, when asked for ({@code logprobs: true}). */

@@ -93,7 +93,7 @@ final class CompletionsController {
         stream.onDisconnect(running::cancel);
         running.result().whenComplete((result, failure) -> {
             if (failure != null) {
-                stream.fail(ApiException.from(Replies.unwrap(failure)));
+                stream.fail(ApiExceptionHandler.describe(Replies.unwrap(failure)));
             } else {
                 metrics.record(result.timings());
                 chunks.finish(result);
