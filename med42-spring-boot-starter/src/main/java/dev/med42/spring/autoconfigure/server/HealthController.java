@@ -6,7 +6,7 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * {@code GET /health}, as llama.cpp's server answers it: 200 {@code {"status":"ok"}} once the model is ready, 503 with
+ * {@code GET /health} (and {@code /v1/health}), as llama.cpp's server answers it: 200 {@code {"status":"ok"}} once the model is ready, 503 with
  * llama.cpp's "Loading model" error until then. Never needs the API key, so that load balancers can ask.
  */
 @RestController
@@ -17,7 +17,7 @@ final class HealthController {
         this.served = served;
     }
 
-    @GetMapping("/health")
+    @GetMapping({"/health", "/v1/health"})
     ResponseEntity<Object> health() {
         try {
             served.ready();

@@ -89,7 +89,9 @@ public final class Med42ServerAutoConfiguration {
         return new WebMvcConfigurer() {
             @Override
             public void addInterceptors(InterceptorRegistry registry) {
-                registry.addInterceptor(check).addPathPatterns("/v1/**", "/metrics");
+                registry.addInterceptor(check)
+                        .addPathPatterns("/v1/**", "/metrics")
+                        .excludePathPatterns("/v1/health");
             }
         };
     }

@@ -76,5 +76,6 @@ class ApiKeyIT {
     @Test
     void answers_health_without_the_key() throws Exception {
         assertThat(http.get("/health").statusCode()).isEqualTo(200);
+        assertThat(http.get("/v1/health").statusCode()).isEqualTo(200);
     }
 }

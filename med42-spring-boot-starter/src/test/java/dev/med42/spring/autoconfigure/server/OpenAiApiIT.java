@@ -127,11 +127,24 @@ class OpenAiApiIT extends ServerIT {
     }
 
     @Test
+    void retrieves_the_model_by_its_id_and_no_other() throws Exception {
+        HttpResponse<String> model = http.get("/v1/models/llama");
+        HttpResponse<String> other = http.get("/v1/models/gpt-4o");
+
+        assertThat(model.statusCode()).isEqualTo(200);
+        assertThat(json.readTree(model.body()).get("id").stringValue()).isEqualTo("llama");
+        assertThat(other.statusCode()).isEqualTo(404);
+        assertThat(json.readTree(other.body()).get("error").get("code").stringValue())
+                .isEqualTo("model_not_found");
+    }
+
+    @Test
     void is_healthy_once_loaded() throws Exception {
         HttpResponse<String> response = http.get("/health");
 
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.body()).isEqualTo("{\"status\":\"ok\"}");
+        assertThat(http.get("/v1/health").body()).isEqualTo("{\"status\":\"ok\"}");
     }
 
     @Test
