@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -54,6 +55,8 @@ public final class BatchScheduler implements AutoCloseable {
         private final int[] prompt;
         private final GenerationOptions options;
         private final TokenListener listener;
+        private final LogitsListener logitsListener;
+        private final boolean promptLogits;
         private final Cancellation cancellation = new Cancellation();
         private final CompletableFuture<GenerationResult> result = new CompletableFuture<>();
         private Slot slot;
@@ -64,10 +67,17 @@ public final class BatchScheduler implements AutoCloseable {
         private long admitted;
         private long firstToken;
 
-        private Request(int[] prompt, GenerationOptions options, TokenListener listener) {
+        private Request(
+                int[] prompt,
+                GenerationOptions options,
+                TokenListener listener,
+                LogitsListener logitsListener,
+                boolean promptLogits) {
             this.prompt = prompt;
             this.options = options;
             this.listener = listener;
+            this.logitsListener = logitsListener;
+            this.promptLogits = promptLogits;
         }
 
         /** Completes with the result, or exceptionally if the generation failed. */
@@ -131,13 +141,32 @@ public final class BatchScheduler implements AutoCloseable {
      * @throws SchedulerFullException when every slot is busy and the queue is full
      */
     public Request submit(int[] prompt, GenerationOptions options, TokenListener listener) {
+        return submit(prompt, options, listener, LogitsListener.NONE, false);
+    }
+
+    /**
+     * Queues a generation whose logits {@code logitsListener} sees as well (on the scheduler's thread, like the
+     * token listener).
+     *
+     * @param promptLogits whether to compute the logits after every prompt token too, for the log probabilities of
+     *     the prompt: the prompt is then evaluated whole, without the prefix cache
+     * @throws ContextOverflowException when the prompt does not fit in a slot's context
+     * @throws SchedulerFullException when every slot is busy and the queue is full
+     */
+    public Request submit(
+            int[] prompt,
+            GenerationOptions options,
+            TokenListener listener,
+            LogitsListener logitsListener,
+            boolean promptLogits) {
+        Objects.requireNonNull(logitsListener, "logitsListener");
         if (prompt.length == 0) {
             throw new IllegalArgumentException("the prompt has no tokens");
         }
         if (prompt.length > this.options.contextSize()) {
             throw new ContextOverflowException(0, prompt.length, this.options.contextSize());
         }
-        Request request = new Request(prompt.clone(), options, listener);
+        Request request = new Request(prompt.clone(), options, listener, logitsListener, promptLogits);
         lock.lock();
         try {
             if (closed) {
@@ -196,7 +225,7 @@ public final class BatchScheduler implements AutoCloseable {
                 fail(e);
             }
         }
-        failAll(new IllegalStateException("the scheduler was closed"));
+        failAll(new CancellationException("the scheduler was closed"));
     }
 
     /** Moves waiting requests into free slots, each into the slot that caches most of its prompt. */
@@ -220,11 +249,12 @@ public final class BatchScheduler implements AutoCloseable {
             }
             waiting.poll();
             if (request.isCancelled()) {
-                request.result.completeExceptionally(new java.util.concurrent.CancellationException());
+                request.result.completeExceptionally(new CancellationException("cancelled while waiting for a slot"));
                 continue;
             }
-            // Keep the cached prefix, but evaluate at least the last prompt token to get its logits.
-            request.reused = Math.min(bestPrefix, request.prompt.length - 1);
+            // Keep the cached prefix, but evaluate at least the last prompt token to get its logits (and every one
+            // when their logits are wanted).
+            request.reused = request.promptLogits ? 0 : Math.min(bestPrefix, request.prompt.length - 1);
             best.session.rewind(request.reused);
             request.prefilled = request.reused;
             request.slot = best;
@@ -235,6 +265,7 @@ public final class BatchScheduler implements AutoCloseable {
                     options.contextSize(),
                     request.options,
                     request.listener,
+                    request.logitsListener,
                     request.cancellation);
             best.request = request;
             active.add(request);
@@ -253,6 +284,11 @@ public final class BatchScheduler implements AutoCloseable {
         int budget = options.tokenBudget();
         int[] rows = new int[running.size()];
         Arrays.fill(rows, -1);
+        // Prompt rows whose logits a request asked for: chunkRows[i] rows from batch index chunkStart[i], for the
+        // prompt positions from chunkFrom[i].
+        int[] chunkStart = new int[running.size()];
+        int[] chunkFrom = new int[running.size()];
+        int[] chunkRows = new int[running.size()];
         // Generating sequences first: one token each, always within the budget (slots <= budget).
         for (int i = 0; i < running.size(); i++) {
             Request r = running.get(i);
@@ -271,12 +307,17 @@ public final class BatchScheduler implements AutoCloseable {
                 continue;
             }
             int n = Math.min(budget, r.prompt.length - r.prefilled);
+            chunkStart[i] = batch.size();
+            chunkFrom[i] = r.prefilled;
             for (int k = 0; k < n; k++) {
                 boolean last = r.prefilled + k == r.prompt.length - 1;
-                int index = batch.add(r.slot.session, r.prompt[r.prefilled + k], last);
+                int index = batch.add(r.slot.session, r.prompt[r.prefilled + k], last || r.promptLogits);
                 if (last) {
                     rows[i] = index;
                 }
+            }
+            if (r.promptLogits) {
+                chunkRows[i] = rows[i] >= 0 ? n - 1 : n; // the last prompt token's row is the one sampled from
             }
             r.prefilled += n;
             budget -= n;
@@ -289,7 +330,13 @@ public final class BatchScheduler implements AutoCloseable {
                     if (r.isCancelled()) {
                         r.completion.end(StopReason.CANCELLED);
                         finish(r);
-                    } else if (rows[i] >= 0) {
+                        continue;
+                    }
+                    for (int k = 0; k < chunkRows[i]; k++) {
+                        batch.logits(chunkStart[i] + k, logits);
+                        r.logitsListener.onPromptLogits(chunkFrom[i] + k, logits);
+                    }
+                    if (rows[i] >= 0) {
                         batch.logits(rows[i], logits);
                         if (r.firstToken == 0) {
                             r.firstToken = System.nanoTime();
@@ -365,7 +412,10 @@ public final class BatchScheduler implements AutoCloseable {
         }
     }
 
-    /** Fails what is queued or running and stops the scheduler's thread; the model stays open. */
+    /**
+     * Fails what is queued or running (with a {@link CancellationException}) and stops the scheduler's thread; the
+     * model stays open.
+     */
     @Override
     public void close() {
         lock.lock();

@@ -16,6 +16,7 @@ import java.util.Arrays;
 final class Completion {
     private final GenerationOptions options;
     private final TokenListener listener;
+    private final LogitsListener logitsListener;
     private final Cancellation cancellation;
     private final Sampler sampler;
     private final int eos;
@@ -34,9 +35,11 @@ final class Completion {
             int contextSize,
             GenerationOptions options,
             TokenListener listener,
+            LogitsListener logitsListener,
             Cancellation cancellation) {
         this.options = options;
         this.listener = listener;
+        this.logitsListener = logitsListener;
         this.cancellation = cancellation;
         this.promptTokens = prompt.length;
         this.sampler = new Sampler(options.sampling(), model.config().vocabularySize(), contextSize);
@@ -60,6 +63,7 @@ final class Completion {
             return end(StopReason.LENGTH);
         }
         int token = sampler.sample(logits);
+        logitsListener.onSampled(token, logits);
         if (token == eos) {
             return end(StopReason.EOS);
         }

@@ -47,7 +47,8 @@ public final class Generator {
         float[] logits = session.evaluate(Arrays.copyOfRange(prompt, reused, prompt.length));
         long promptNanos = System.nanoTime() - start;
 
-        Completion completion = new Completion(model, prompt, session.contextSize(), options, listener, cancellation);
+        Completion completion = new Completion(
+                model, prompt, session.contextSize(), options, listener, LogitsListener.NONE, cancellation);
         start = System.nanoTime();
         int token;
         while ((token = completion.next(logits, session.position() >= session.contextSize())) >= 0) {

@@ -10,6 +10,7 @@ import dev.med42.model.LlamaSession;
 import dev.med42.sampling.SamplingParameters;
 import dev.med42.testing.TestData;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -154,6 +155,64 @@ class BatchSchedulerTest {
             var good = scheduler.submit(prompt("Hello"), GREEDY, TokenListener.NONE);
             assertThat(bad.result()).failsWithin(60, TimeUnit.SECONDS);
             assertThat(good.result().get(60, TimeUnit.SECONDS).tokens()).hasSize(24);
+        }
+    }
+
+    @Test
+    void shows_the_logits_of_every_prompt_position_and_of_each_sampled_token() throws Exception {
+        int[] prompt = prompt("The patient is a 67-year-old male with chest pain radiating to the left arm");
+        float[][] expected;
+        List<float[]> expectedSampled = new ArrayList<>();
+        GenerationResult single;
+        try (LlamaSession session = model.newSession(256, KVCacheType.F16)) {
+            expected = session.evaluate(prompt, true);
+            single = alone(prompt, GREEDY.withMaxTokens(4));
+            float[] next = expected[prompt.length - 1];
+            for (int token : single.tokens()) {
+                expectedSampled.add(next.clone());
+                next = session.step(token);
+            }
+        }
+        List<float[]> promptRows = new ArrayList<>();
+        List<Integer> positions = new ArrayList<>();
+        List<float[]> sampledRows = new ArrayList<>();
+        List<Integer> sampled = new ArrayList<>();
+        LogitsListener recorder = new LogitsListener() {
+            @Override
+            public void onPromptLogits(int position, float[] logits) {
+                positions.add(position);
+                promptRows.add(logits.clone());
+            }
+
+            @Override
+            public void onSampled(int token, float[] logits) {
+                sampled.add(token);
+                sampledRows.add(logits.clone());
+            }
+        };
+        // A budget of 8 splits the prompt into chunks, batched with another sequence.
+        try (BatchScheduler scheduler =
+                new BatchScheduler(model, new BatchScheduler.Options(2, 256, KVCacheType.F16, 8, 4))) {
+            scheduler.submit(prompt, GREEDY, TokenListener.NONE).result().get(60, TimeUnit.SECONDS); // warm the cache
+            var other = scheduler.submit(prompt("Hello"), GREEDY, TokenListener.NONE);
+            GenerationResult result = scheduler
+                    .submit(prompt, GREEDY.withMaxTokens(4), TokenListener.NONE, recorder, true)
+                    .result()
+                    .get(60, TimeUnit.SECONDS);
+            other.result().get(60, TimeUnit.SECONDS);
+
+            assertThat(result.timings().promptTokens()).as("no prefix reuse").isEqualTo(prompt.length);
+            assertThat(positions).hasSize(prompt.length - 1);
+            for (int p = 0; p < prompt.length - 1; p++) {
+                assertThat(positions.get(p)).isEqualTo(p);
+                assertThat(promptRows.get(p)).as("position %d", p).containsExactly(expected[p]);
+            }
+            assertThat(result.tokens()).containsExactly(single.tokens());
+            assertThat(sampled)
+                    .containsExactly(Arrays.stream(single.tokens()).boxed().toArray(Integer[]::new));
+            for (int i = 0; i < sampled.size(); i++) {
+                assertThat(sampledRows.get(i)).as("token %d", i).containsExactly(expectedSampled.get(i));
+            }
         }
     }
 }

@@ -20,6 +20,7 @@ public class Med42Properties implements Validator {
     private final Model model = new Model();
     private final Generation generation = new Generation();
     private final Disclaimer disclaimer = new Disclaimer();
+    private final Server server = new Server();
 
     public Model getModel() {
         return model;
@@ -31,6 +32,10 @@ public class Med42Properties implements Validator {
 
     public Disclaimer getDisclaimer() {
         return disclaimer;
+    }
+
+    public Server getServer() {
+        return server;
     }
 
     /** The model file and how it is served. */
@@ -242,6 +247,86 @@ public class Med42Properties implements Validator {
         }
     }
 
+    /**
+     * The OpenAI-compatible HTTP API, in a servlet web application: continuous batching over {@code slots} sequences.
+     */
+    public static class Server {
+        /**
+         * Whether to serve the OpenAI-compatible API: /v1/chat/completions, /v1/completions, /v1/models, /health and
+         * /metrics.
+         */
+        private boolean enabled = false;
+
+        /**
+         * Sequences decoded together (llama.cpp's -np), each with a KV cache of med42.model.context-size tokens (1.3 GB
+         * for Med42-70B at 4096 tokens); further requests wait in the queue.
+         */
+        private int slots = 1;
+
+        /**
+         * The most tokens evaluated in one step: a token of every generating sequence plus prompt chunks of new ones.
+         * At least slots.
+         */
+        private int tokenBudget = 512;
+
+        /** Requests that may wait for a free slot; beyond them the API answers 429 with Retry-After. */
+        private int queueLimit = 16;
+
+        /** The key clients must send as "Authorization: Bearer KEY". Default: none, every request is served. */
+        private String apiKey;
+
+        /** The model name in responses and in /v1/models. Default: the GGUF general.name, else the file name. */
+        private String modelName;
+
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        public int getSlots() {
+            return slots;
+        }
+
+        public void setSlots(int slots) {
+            this.slots = slots;
+        }
+
+        public int getTokenBudget() {
+            return tokenBudget;
+        }
+
+        public void setTokenBudget(int tokenBudget) {
+            this.tokenBudget = tokenBudget;
+        }
+
+        public int getQueueLimit() {
+            return queueLimit;
+        }
+
+        public void setQueueLimit(int queueLimit) {
+            this.queueLimit = queueLimit;
+        }
+
+        public String getApiKey() {
+            return apiKey;
+        }
+
+        public void setApiKey(String apiKey) {
+            this.apiKey = apiKey;
+        }
+
+        public String getModelName() {
+            return modelName;
+        }
+
+        public void setModelName(String modelName) {
+            this.modelName = modelName;
+        }
+    }
+
     @Override
     public boolean supports(Class<?> type) {
         return type == Med42Properties.class;
@@ -282,6 +367,21 @@ public class Med42Properties implements Validator {
                 "disclaimer.text",
                 "must not be blank; to switch the disclaimer off, set med42.disclaimer.enabled=false",
                 errors);
+
+        Server v = ((Med42Properties) target).server;
+        require(v.slots >= 1, "server.slots", "must be at least 1", errors);
+        require(
+                v.tokenBudget >= v.slots,
+                "server.token-budget",
+                "must be at least server.slots (a token of every generating sequence)",
+                errors);
+        require(v.queueLimit >= 0, "server.queue-limit", "must be 0 or more", errors);
+        require(
+                v.apiKey == null || !v.apiKey.isBlank(),
+                "server.api-key",
+                "must not be blank; leave it unset for none",
+                errors);
+        require(v.modelName == null || !v.modelName.isBlank(), "server.model-name", "must not be blank", errors);
     }
 
     private static void require(boolean valid, String field, String message, Errors errors) {

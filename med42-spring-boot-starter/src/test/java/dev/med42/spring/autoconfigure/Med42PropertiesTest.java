@@ -33,6 +33,12 @@ class Med42PropertiesTest {
         assertThat(properties.getDisclaimer().toDisclaimer()).isEqualTo(Disclaimer.DEFAULT);
         assertThat(properties.getModel().getSessions()).isEqualTo(1);
         assertThat(properties.getModel().isLoadOnStartup()).isTrue();
+        assertThat(properties.getServer().isEnabled()).isFalse();
+        assertThat(properties.getServer().getSlots()).isEqualTo(1);
+        assertThat(properties.getServer().getTokenBudget()).isEqualTo(512);
+        assertThat(properties.getServer().getQueueLimit()).isEqualTo(16);
+        assertThat(properties.getServer().getApiKey()).isNull();
+        assertThat(properties.getServer().getModelName()).isNull();
     }
 
     @Test
@@ -52,7 +58,13 @@ class Med42PropertiesTest {
                         "med42.generation.system-prompt=Be brief.",
                         "med42.disclaimer.enabled=true",
                         "med42.disclaimer.text=Check with your doctor.",
-                        "med42.disclaimer.position=METADATA_ONLY")
+                        "med42.disclaimer.position=METADATA_ONLY",
+                        "med42.server.enabled=true",
+                        "med42.server.slots=4",
+                        "med42.server.token-budget=64",
+                        "med42.server.queue-limit=0",
+                        "med42.server.api-key=secret",
+                        "med42.server.model-name=med42")
                 .run(context -> {
                     assertThat(context).hasNotFailed();
                     Med42Properties p = context.getBean(Med42Properties.class);
@@ -71,6 +83,12 @@ class Med42PropertiesTest {
                     assertThat(p.getGeneration().getSystemPrompt()).isEqualTo("Be brief.");
                     assertThat(p.getDisclaimer().toDisclaimer())
                             .isEqualTo(new Disclaimer("Check with your doctor.", Disclaimer.Position.METADATA_ONLY));
+                    assertThat(p.getServer().isEnabled()).isTrue();
+                    assertThat(p.getServer().getSlots()).isEqualTo(4);
+                    assertThat(p.getServer().getTokenBudget()).isEqualTo(64);
+                    assertThat(p.getServer().getQueueLimit()).isZero();
+                    assertThat(p.getServer().getApiKey()).isEqualTo("secret");
+                    assertThat(p.getServer().getModelName()).isEqualTo("med42");
                 });
     }
 
@@ -90,6 +108,11 @@ class Med42PropertiesTest {
         "generation.max-tokens, 0",
         "generation.seed, -2",
         "disclaimer.text, ' '",
+        "server.slots, 0",
+        "server.token-budget, 0",
+        "server.queue-limit, -1",
+        "server.api-key, ' '",
+        "server.model-name, ' '",
     })
     void should_fail_startup_naming_the_key_of_a_value_out_of_range(String key, String value) {
         runner.withPropertyValues("med42." + key + "=" + value).run(context -> {

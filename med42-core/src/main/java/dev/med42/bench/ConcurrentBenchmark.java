@@ -1,0 +1,124 @@
+package dev.med42.bench;
+
+import dev.med42.generate.BatchScheduler;
+import dev.med42.generate.GenerationOptions;
+import dev.med42.generate.GenerationResult;
+import dev.med42.generate.TokenListener;
+import dev.med42.model.KVCacheType;
+import dev.med42.model.LlamaModel;
+import dev.med42.sampling.SamplingParameters;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ExecutionException;
+
+/**
+ * Aggregate generation speed of several sequences decoded together by the {@link BatchScheduler} (continuous
+ * batching), in the spirit of llama-batched-bench's {@code S_TG}: {@code sequences} sequences, each from an empty
+ * cache holding only BOS, generate {@code nGen} tokens greedily in lockstep, and the speed is every generated token
+ * over the wall time from submission to the last result. That time also holds the one step that evaluates the BOS
+ * tokens, so the figure errs low by one step in {@code nGen + 1}.
+ *
+ * <p>A sequence that meets EOS ends early (random weights rarely choose it); the speed counts the tokens actually
+ * generated. Each repetition gets a new scheduler, so no sequence reuses another's cache; the first run is a warm-up
+ * for the JIT and is not timed.
+ */
+public final class ConcurrentBenchmark {
+    private ConcurrentBenchmark() {}
+
+    /**
+     * The repetitions of one configuration.
+     *
+     * @param sequences sequences decoded together
+     * @param nGen tokens asked of each sequence
+     * @param threads the model's compute threads
+     * @param samplesNs the wall time of each repetition
+     * @param generatedTokens the tokens generated in each repetition, all sequences together
+     */
+    public record Result(int sequences, int nGen, int threads, long[] samplesNs, int[] generatedTokens) {
+        public Result {
+            samplesNs = samplesNs.clone();
+            generatedTokens = generatedTokens.clone();
+        }
+
+        @Override
+        public long[] samplesNs() {
+            return samplesNs.clone();
+        }
+
+        @Override
+        public int[] generatedTokens() {
+            return generatedTokens.clone();
+        }
+
+        /** Generated tokens per second, all sequences together, averaged over the repetitions. */
+        public double tokensPerSecond() {
+            double sum = 0;
+            for (int i = 0; i < samplesNs.length; i++) {
+                sum += 1e9 * generatedTokens[i] / samplesNs[i];
+            }
+            return sum / samplesNs.length;
+        }
+    }
+
+    /**
+     * Runs the benchmark once untimed, then {@code repetitions} times.
+     *
+     * @throws IllegalArgumentException when a count is not positive
+     */
+    public static Result run(LlamaModel model, int sequences, int nGen, int repetitions) {
+        if (sequences < 1 || nGen < 1 || repetitions < 1) {
+            throw new IllegalArgumentException("sequences, nGen and repetitions must be positive: " + sequences + ", "
+                    + nGen + ", " + repetitions);
+        }
+        int bos = model.tokenizer().vocabulary().bos().orElse(1);
+        GenerationOptions options =
+                new GenerationOptions(SamplingParameters.defaults().withTemperature(0), nGen, List.of());
+        BatchScheduler.Options slots = new BatchScheduler.Options(sequences, nGen + 1, KVCacheType.F16, sequences, 0);
+        long[] samples = new long[repetitions];
+        int[] tokens = new int[repetitions];
+        for (int i = -1; i < repetitions; i++) {
+            try (BatchScheduler scheduler = new BatchScheduler(model, slots)) {
+                long start = System.nanoTime();
+                List<BatchScheduler.Request> requests = new ArrayList<>();
+                for (int s = 0; s < sequences; s++) {
+                    requests.add(scheduler.submit(new int[] {bos}, options, TokenListener.NONE));
+                }
+                int generated = 0;
+                for (BatchScheduler.Request request : requests) {
+                    generated += await(request).generatedTokens();
+                }
+                if (i >= 0) {
+                    samples[i] = System.nanoTime() - start;
+                    tokens[i] = generated;
+                }
+            }
+        }
+        return new Result(sequences, nGen, model.threads(), samples, tokens);
+    }
+
+    private static GenerationResult await(BatchScheduler.Request request) {
+        try {
+            return request.result().get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while benchmarking", e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("a benchmarked generation failed: " + e.getCause(), e.getCause());
+        }
+    }
+
+    /** A line per result: {@code np 4  tg 64  t 2  123.45 t/s (x samples)}; for logs and the README. */
+    public static String describe(Result result) {
+        return String.format(
+                Locale.ROOT,
+                "np %d  tg %d  t %d  %.2f t/s aggregate  (%d repetitions, tokens %s)",
+                result.sequences(),
+                result.nGen(),
+                result.threads(),
+                result.tokensPerSecond(),
+                result.samplesNs().length,
+                Arrays.toString(result.generatedTokens()));
+    }
+}
