@@ -3,115 +3,97 @@ package dev.med42.langchain4j;
 import static java.util.Objects.requireNonNullElse;
 
 import dev.langchain4j.data.message.AiMessage;
-import dev.langchain4j.exception.InvalidRequestException;
-import dev.langchain4j.exception.LangChain4jException;
 import dev.langchain4j.model.ModelProvider;
 import dev.langchain4j.model.chat.Capability;
 import dev.langchain4j.model.chat.listener.ChatModelListener;
 import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.chat.request.ChatRequestParameters;
 import dev.langchain4j.model.chat.response.ChatResponse;
-import dev.langchain4j.model.output.FinishReason;
-import dev.langchain4j.model.output.TokenUsage;
 import dev.med42.chat.ChatMessage;
 import dev.med42.chat.Disclaimer;
 import dev.med42.chat.Med42ChatTemplate;
-import dev.med42.generate.Cancellation;
+import dev.med42.chat.Prompt;
 import dev.med42.generate.GenerationOptions;
-import dev.med42.generate.GenerationResult;
-import dev.med42.generate.Generator;
 import dev.med42.generate.SessionPool;
-import dev.med42.generate.StopReason;
-import dev.med42.generate.TokenListener;
 import dev.med42.model.KVCacheType;
 import dev.med42.model.LlamaModel;
-import dev.med42.tokenizer.SentencePieceTokenizer;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.UUID;
+import java.util.concurrent.ThreadFactory;
+import java.util.function.Consumer;
 
 /**
- * What the blocking and the streaming model share: the weights and sessions, the template, the defaults, the
- * disclaimer, and the steps of a chat (validate and map the request, generate, build the response). Immutable
- * but for the session pool, which is thread-safe, so one instance serves any number of threads.
+ * What the blocking and the streaming model share: the engine that generates (the embedded runtime or a remote
+ * server), the template, the defaults, the disclaimer, and the steps of a chat (validate and map the request,
+ * generate, build the response). Immutable but for the engine, which is thread-safe, so one instance serves any
+ * number of threads.
  */
 abstract class Med42BaseChatModel implements AutoCloseable {
-    private final SessionPool sessions;
-    private final LlamaModel ownedModel; // loaded from a path by this instance: closed with it
-    private final boolean ownsSessions;
+    private final Engine engine;
     private final String modelName;
     private final Med42ChatTemplate template;
-    private final Generator generator;
     private final Disclaimer disclaimer;
     private final Med42ChatRequestParameters defaultRequestParameters;
     private final List<ChatModelListener> listeners;
 
-    /** A validated request, ready to generate: the conversation and how to answer it. */
-    record PreparedRequest(List<ChatMessage> messages, GenerationOptions options) {}
+    /** A validated request, ready to generate: the rendered conversation and how to answer it. */
+    record PreparedRequest(Prompt prompt, GenerationOptions options) {}
 
     Med42BaseChatModel(Builder<?, ?> builder) {
-        int sources = (builder.modelPath != null ? 1 : 0)
-                + (builder.model != null ? 1 : 0)
-                + (builder.sessionPool != null ? 1 : 0);
-        if (sources != 1) {
-            throw new IllegalArgumentException(
-                    "set exactly one of modelPath, model and sessionPool (got " + sources + ")");
-        }
-        if (builder.sessionPool != null
-                && (builder.contextSize != null || builder.maxSessions != null || builder.kvCacheType != null)) {
-            throw new IllegalArgumentException(
-                    "contextSize, maxSessions and kvCacheType belong to the session pool: set them where it is made");
-        }
-        this.ownedModel = builder.modelPath != null ? load(builder.modelPath) : null;
+        this.engine = engine(builder);
         try {
-            LlamaModel model = builder.model != null ? builder.model : ownedModel;
-            this.ownsSessions = builder.sessionPool == null;
-            this.sessions = ownsSessions
-                    ? new SessionPool(
-                            model,
-                            requireNonNullElse(builder.maxSessions, 1),
-                            requireNonNullElse(
-                                    builder.contextSize, model.config().contextLength()),
-                            requireNonNullElse(builder.kvCacheType, KVCacheType.F16))
-                    : builder.sessionPool;
-            LlamaModel served = sessions.model();
-            this.modelName = modelName(served);
+            this.modelName = engine.modelName();
             this.template = builder.systemPrompt != null
                     ? new Med42ChatTemplate(builder.systemPrompt)
-                    : Med42ChatTemplate.forModel(served.file()
-                            .metadata()
-                            .getString("tokenizer.chat_template")
-                            .orElse(null));
-            this.generator = new Generator(served);
+                    : engine.defaultTemplate();
             this.disclaimer = requireNonNullElse(builder.disclaimer, Disclaimer.DEFAULT);
             this.defaultRequestParameters = defaults(builder, modelName);
             this.listeners = List.copyOf(requireNonNullElse(builder.listeners, List.of()));
         } catch (RuntimeException | Error e) {
-            if (ownedModel != null) {
-                ownedModel.close();
-            }
+            engine.close();
             throw e;
         }
     }
 
-    private static LlamaModel load(Path path) {
-        try {
-            return LlamaModel.load(path);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot load the Med42 model " + path, e);
+    /** The embedded runtime on exactly one of modelPath, model and sessionPool, or a remote server at baseUrl. */
+    private static Engine engine(Builder<?, ?> b) {
+        int sources = (b.modelPath != null ? 1 : 0)
+                + (b.model != null ? 1 : 0)
+                + (b.sessionPool != null ? 1 : 0)
+                + (b.baseUrl != null ? 1 : 0);
+        if (sources != 1) {
+            throw new IllegalArgumentException("set exactly one of modelPath, model and sessionPool (the embedded"
+                    + " runtime) or baseUrl (a remote server), got " + sources);
         }
-    }
-
-    /** The GGUF {@code general.name}, else the file name without its extension. */
-    private static String modelName(LlamaModel model) {
-        return model.file().metadata().getString("general.name").orElseGet(() -> {
-            String file = model.file().path().getFileName().toString();
-            return file.endsWith(".gguf") ? file.substring(0, file.length() - ".gguf".length()) : file;
-        });
+        if (b.baseUrl == null) {
+            if (b.apiKey != null
+                    || b.remoteModel != null
+                    || b.connectTimeout != null
+                    || b.readTimeout != null
+                    || b.maxRetries != null) {
+                throw new IllegalArgumentException(
+                        "apiKey, remoteModel, connectTimeout, readTimeout and maxRetries are for a remote server:"
+                                + " set baseUrl too");
+            }
+            return LocalEngine.of(b.modelPath, b.model, b.sessionPool, b.contextSize, b.maxSessions, b.kvCacheType);
+        }
+        if (b.contextSize != null || b.maxSessions != null || b.kvCacheType != null) {
+            throw new IllegalArgumentException(
+                    "contextSize, maxSessions and kvCacheType are for the embedded runtime: a remote server has"
+                            + " its own");
+        }
+        return new RemoteEngine(new RemoteEngine.Settings(
+                b.baseUrl,
+                b.apiKey,
+                b.remoteModel,
+                requireNonNullElse(b.connectTimeout, RemoteEngine.Settings.DEFAULT_CONNECT_TIMEOUT),
+                requireNonNullElse(b.readTimeout, RemoteEngine.Settings.DEFAULT_READ_TIMEOUT),
+                requireNonNullElse(b.maxRetries, RemoteEngine.Settings.DEFAULT_MAX_RETRIES),
+                requireNonNullElse(b.retryDelay, RemoteEngine.Settings.DEFAULT_RETRY_DELAY)));
     }
 
     /**
@@ -149,14 +131,18 @@ abstract class Med42BaseChatModel implements AutoCloseable {
         return a != null ? a : b != null ? b : c;
     }
 
-    /** The name of the served model: its GGUF {@code general.name}, else its file name. */
+    /** The name of the served model: its GGUF {@code general.name}, else its file name; or the remote model's. */
     public String modelName() {
         return modelName;
     }
 
-    /** The context of each session in tokens: how long a conversation and its answer can be together. */
+    /**
+     * The context in tokens: how long a conversation and its answer can be together.
+     *
+     * @throws UnsupportedOperationException for a remote server, whose context is its own
+     */
     public int contextSize() {
-        return sessions.contextSize();
+        return engine.contextSize();
     }
 
     /** The disclaimer every answer carries. */
@@ -167,9 +153,11 @@ abstract class Med42BaseChatModel implements AutoCloseable {
     /**
      * Counts tokens as this model does, for {@code TokenWindowChatMemory}: with the real tokenizer and template, and
      * without the disclaimer, which never reaches the model.
+     *
+     * @throws UnsupportedOperationException for a remote server: its tokenizer is not here
      */
     public Med42TokenCountEstimator tokenCountEstimator() {
-        return new Med42TokenCountEstimator(sessions.model(), template, disclaimer);
+        return engine.tokenCountEstimator(template, disclaimer);
     }
 
     public Med42ChatRequestParameters defaultRequestParameters() {
@@ -180,7 +168,7 @@ abstract class Med42BaseChatModel implements AutoCloseable {
         return listeners;
     }
 
-    /** Not one of LangChain4j's named providers: a local model. */
+    /** Not one of LangChain4j's named providers: Med42, in this JVM or on a server of one's own. */
     public ModelProvider provider() {
         return ModelProvider.OTHER;
     }
@@ -191,7 +179,7 @@ abstract class Med42BaseChatModel implements AutoCloseable {
     }
 
     /**
-     * Checks and maps a request before anything runs, so that an unsupported feature fails at once.
+     * Checks, maps and renders a request before anything runs, so that an unsupported feature fails at once.
      *
      * @throws dev.langchain4j.exception.UnsupportedFeatureException for tools, JSON output, images and the like
      */
@@ -199,77 +187,53 @@ abstract class Med42BaseChatModel implements AutoCloseable {
         ParameterMapper.validate(request.parameters(), modelName);
         List<ChatMessage> messages = MessageMapper.toMed42(request.messages(), disclaimer);
         GenerationOptions options = ParameterMapper.toGenerationOptions(request.parameters());
-        return new PreparedRequest(messages, options);
+        return new PreparedRequest(template.render(messages), options);
     }
 
     /**
-     * Renders and tokenizes the conversation, waits for a free session and generates the answer.
+     * Generates the answer on the calling thread.
      *
-     * @throws InvalidRequestException when the conversation leaves no room for an answer in the context
+     * @param pieces receives the text as it is generated
+     * @throws dev.langchain4j.exception.InvalidRequestException when the conversation leaves no room for an answer
      */
-    GenerationResult generate(PreparedRequest request, TokenListener listener, Cancellation cancellation) {
-        int[] prompt = tokens(request.messages());
-        if (prompt.length >= sessions.contextSize()) {
-            throw new InvalidRequestException("the conversation is " + prompt.length
-                    + " tokens, which leaves no room for an answer in the context of " + sessions.contextSize()
-                    + " tokens: shorten the history (a TokenWindowChatMemory with this model's tokenCountEstimator()"
-                    + " keeps it within a budget) or raise contextSize");
-        }
-        try (SessionPool.Lease lease = sessions.acquire(prompt)) {
-            return generator.generate(lease.session(), prompt, request.options(), listener, cancellation);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new LangChain4jException("interrupted while waiting for a free Med42 session", e);
-        }
+    Answer generate(PreparedRequest request, Consumer<String> pieces, CancelSignal cancel) {
+        return engine.generate(request.prompt(), request.options(), pieces, cancel);
     }
 
-    private int[] tokens(List<ChatMessage> messages) {
-        SentencePieceTokenizer tokenizer = sessions.model().tokenizer();
-        return template.render(messages)
-                .toTokens(
-                        (text, special) -> tokenizer.encode(text, false, special),
-                        tokenizer.vocabulary().bos().orElse(1),
-                        tokenizer.vocabulary().eos().orElse(2));
+    /** Where streams run. */
+    ThreadFactory streamThreads() {
+        return engine.streamThreads();
     }
 
     /** The response for an answer: the disclaimer in place, usage, finish reason, model name. */
-    ChatResponse response(String answer, GenerationResult result) {
+    ChatResponse response(String answerText, Answer answer) {
         Med42ChatResponseMetadata metadata = Med42ChatResponseMetadata.builder()
-                .id(UUID.randomUUID().toString())
-                .modelName(modelName)
-                .tokenUsage(new TokenUsage(result.promptTokens(), result.generatedTokens()))
-                .finishReason(finishReason(result.stopReason()))
+                .id(answer.id())
+                .modelName(answer.modelName())
+                .tokenUsage(answer.tokenUsage())
+                .finishReason(answer.finishReason())
                 .disclaimer(disclaimer.enabled() ? disclaimer.text() : null)
-                .timings(result.timings())
+                .timings(answer.timings())
                 .build();
         return ChatResponse.builder()
-                .aiMessage(AiMessage.from(disclaimer.apply(answer)))
+                .aiMessage(AiMessage.from(disclaimer.apply(answerText)))
                 .metadata(metadata)
                 .build();
     }
 
-    static FinishReason finishReason(StopReason reason) {
-        return switch (reason) {
-            case EOS, STOP_STRING -> FinishReason.STOP;
-            case LENGTH, CONTEXT_FULL -> FinishReason.LENGTH;
-            case CANCELLED -> FinishReason.OTHER;
-        };
-    }
-
-    /** Frees the sessions this instance made and unmaps the model it loaded; shared ones are left to their owner. */
+    /**
+     * Frees the sessions this instance made and unmaps the model it loaded (shared ones are left to their owner), or
+     * abandons the requests in flight to a remote server.
+     */
     @Override
     public void close() {
-        if (ownsSessions) {
-            sessions.close();
-        }
-        if (ownedModel != null) {
-            ownedModel.close();
-        }
+        engine.close();
     }
 
     /**
      * Options of both models. The model comes from exactly one of {@link #modelPath}, {@link #model} and {@link
-     * #sessionPool}; every other option has a default.
+     * #sessionPool} (the embedded runtime), or runs on a remote server at {@link #baseUrl}; every other option has a
+     * default, but {@link #remoteModel} with {@link #baseUrl}.
      */
     @SuppressWarnings("unchecked")
     abstract static class Builder<C extends Med42BaseChatModel, B extends Builder<C, B>> {
@@ -294,6 +258,13 @@ abstract class Med42BaseChatModel implements AutoCloseable {
         private Integer maxOutputTokens;
         private List<String> stopSequences;
         private List<ChatModelListener> listeners;
+        private URI baseUrl;
+        private String apiKey;
+        private String remoteModel;
+        private Duration connectTimeout;
+        private Duration readTimeout;
+        private Integer maxRetries;
+        private Duration retryDelay;
 
         B self() {
             return (B) this;
@@ -436,6 +407,62 @@ abstract class Med42BaseChatModel implements AutoCloseable {
 
         public B listeners(List<ChatModelListener> listeners) {
             this.listeners = listeners;
+            return self();
+        }
+
+        /**
+         * The root URL of a remote OpenAI-compatible server that runs Med42 (vLLM, llama.cpp's server, {@code ./med42
+         * serve}), without {@code /v1}: for example {@code http://gpu-node:8000}. The prompt is rendered here and sent
+         * to its {@code /v1/completions}.
+         */
+        public B baseUrl(URI baseUrl) {
+            this.baseUrl = baseUrl;
+            return self();
+        }
+
+        /** The remote server's API key, sent as {@code Authorization: Bearer}. Default: none. */
+        public B apiKey(String apiKey) {
+            this.apiKey = apiKey;
+            return self();
+        }
+
+        /**
+         * The name the remote server serves Med42 under, required with {@link #baseUrl}: vLLM's {@code
+         * --served-model-name} (else the repository id it loaded); llama.cpp's server takes any name.
+         */
+        public B remoteModel(String remoteModel) {
+            this.remoteModel = remoteModel;
+            return self();
+        }
+
+        /** The longest wait for a connection to the remote server. Default 10 s. */
+        public B connectTimeout(Duration connectTimeout) {
+            this.connectTimeout = connectTimeout;
+            return self();
+        }
+
+        /**
+         * The longest silence from the remote server: for its answer to begin (it evaluates the prompt meanwhile),
+         * then between two pieces of it. A stream that stalls longer ends with a {@code TimeoutException}. Default
+         * 60 s.
+         */
+        public B readTimeout(Duration readTimeout) {
+            this.readTimeout = readTimeout;
+            return self();
+        }
+
+        /**
+         * How often a request is tried again while the remote server answers 503 (loading its model) or cannot be
+         * reached, after 1, 2, 4 … s (at most 30 s each, or its {@code Retry-After}). Default 3; 0 for none.
+         */
+        public B maxRetries(Integer maxRetries) {
+            this.maxRetries = maxRetries;
+            return self();
+        }
+
+        /** The first pause before a retry (1 s); for tests. */
+        B retryDelay(Duration retryDelay) {
+            this.retryDelay = retryDelay;
             return self();
         }
 

@@ -3,13 +3,10 @@ package dev.med42.langchain4j;
 import dev.langchain4j.model.chat.ChatModel;
 import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.chat.response.ChatResponse;
-import dev.med42.generate.Cancellation;
-import dev.med42.generate.GenerationResult;
-import dev.med42.generate.TokenListener;
 
 /**
- * Med42 as a LangChain4j {@link ChatModel}, running in this JVM. Every answer carries the configured safety
- * disclaimer. Requests go through {@link ChatModel#chat(ChatRequest)}, which merges them with {@link
+ * Med42 as a LangChain4j {@link ChatModel}, running in this JVM or on a remote server (see the builder's {@code
+ * baseUrl}). Every answer carries the configured safety disclaimer. Requests go through {@link ChatModel#chat(ChatRequest)}, which merges them with {@link
  * #defaultRequestParameters()} and notifies the listeners; this class implements {@link #doChat}.
  *
  * <pre>{@code
@@ -19,7 +16,7 @@ import dev.med42.generate.TokenListener;
  * }</pre>
  *
  * <p>Thread-safe: calls wait for a free session (see the builder's maxSessions). Close it to free its sessions and,
- * when it loaded the model itself, the model.
+ * when it loaded the model itself, the model; or, for a remote server, to abandon the requests in flight.
  */
 public class Med42ChatModel extends Med42BaseChatModel implements ChatModel {
 
@@ -34,9 +31,9 @@ public class Med42ChatModel extends Med42BaseChatModel implements ChatModel {
     @Override
     public ChatResponse doChat(ChatRequest request) {
         PreparedRequest prepared = prepare(request);
-        GenerationResult result = generate(prepared, TokenListener.NONE, new Cancellation());
+        Answer answer = generate(prepared, piece -> {}, new CancelSignal());
         // The first piece of an answer starts with SentencePiece's word-start space: not part of the answer.
-        return response(result.text().stripLeading(), result);
+        return response(answer.text().stripLeading(), answer);
     }
 
     public static class Builder extends Med42BaseChatModel.Builder<Med42ChatModel, Builder> {

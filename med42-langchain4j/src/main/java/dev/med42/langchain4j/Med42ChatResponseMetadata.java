@@ -25,8 +25,8 @@ public class Med42ChatResponseMetadata extends ChatResponseMetadata {
     }
 
     /**
-     * How long prompt processing and generation took, with their token counts (tokens per second follow); null for
-     * a response that did not come from the runtime.
+     * How long prompt processing and generation took, with their token counts (tokens per second follow): from the
+     * embedded runtime, or from a remote server that reports them (llama.cpp's server does, vLLM does not); else null.
      */
     public Timings timings() {
         return timings;

@@ -6,9 +6,6 @@ import dev.langchain4j.model.chat.response.PartialResponse;
 import dev.langchain4j.model.chat.response.PartialResponseContext;
 import dev.langchain4j.model.chat.response.StreamingChatResponseHandler;
 import dev.langchain4j.model.chat.response.StreamingHandle;
-import dev.med42.generate.Cancellation;
-import dev.med42.generate.GenerationResult;
-import dev.med42.generate.TokenListener;
 import java.util.Objects;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadFactory;
@@ -16,13 +13,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Med42 as a LangChain4j {@link StreamingChatModel}, running in this JVM: the answer arrives token by token on a
- * thread of its own, then exactly one {@code onCompleteResponse} or {@code onError}. The disclaimer arrives as one
+ * Med42 as a LangChain4j {@link StreamingChatModel}, running in this JVM or on a remote server (see the builder's
+ * {@code baseUrl}): the answer arrives token by token on a thread of its own, then exactly one {@code onCompleteResponse} or {@code onError}. The disclaimer arrives as one
  * more partial response after the last token (or as the first one, when it goes before the answer), so that the
  * partial responses always add up to the complete response's text.
  *
  * <p>The {@link StreamingHandle} in each partial response's context cancels the stream: generation stops before
- * the next token, its session goes back to the pool, and no callback follows. Exceptions thrown by the handler's
+ * the next token, its session goes back to the pool (a remote stream's connection is closed, which stops the
+ * server's generation too), and no callback follows. Exceptions thrown by the handler's
  * {@code onPartialResponse} or {@code onCompleteResponse} are passed to its {@code onError}, as LangChain4j
  * specifies; those thrown by {@code onError} are logged and ignored.
  *
@@ -31,17 +29,14 @@ import org.slf4j.LoggerFactory;
 public class Med42StreamingChatModel extends Med42BaseChatModel implements StreamingChatModel {
     private static final Logger log = LoggerFactory.getLogger(Med42StreamingChatModel.class);
 
-    // Platform threads: generation keeps a core busy for its whole length, which virtual threads are not for.
-    private static final ThreadFactory THREADS =
-            Thread.ofPlatform().name("med42-streaming-", 0).daemon(true).factory();
-
     private final Executor executor;
 
     private Med42StreamingChatModel(Builder builder) {
         super(builder);
+        ThreadFactory threads = streamThreads();
         this.executor = builder.executor != null
                 ? builder.executor
-                : task -> THREADS.newThread(task).start();
+                : task -> threads.newThread(task).start();
     }
 
     public static Builder builder() {
@@ -61,9 +56,9 @@ public class Med42StreamingChatModel extends Med42BaseChatModel implements Strea
     }
 
     /** One streamed answer: relays the tokens to the handler and is the handle that cancels it. */
-    private final class Stream implements TokenListener, StreamingHandle {
+    private final class Stream implements StreamingHandle {
         private final StreamingChatResponseHandler handler;
-        private final Cancellation cancellation = new Cancellation();
+        private final CancelSignal cancellation = new CancelSignal();
         private final PartialResponseContext context = new PartialResponseContext(this);
         private final StringBuilder answer = new StringBuilder();
         private boolean started; // whether the answer's first visible text has been sent
@@ -74,7 +69,7 @@ public class Med42StreamingChatModel extends Med42BaseChatModel implements Strea
 
         void run(PreparedRequest request) {
             try {
-                GenerationResult result = generate(request, this, cancellation);
+                Answer result = generate(request, this::onPiece, cancellation);
                 if (cancellation.isCancelled()) {
                     return;
                 }
@@ -95,8 +90,7 @@ public class Med42StreamingChatModel extends Med42BaseChatModel implements Strea
             }
         }
 
-        @Override
-        public void onToken(int token, String text) {
+        private void onPiece(String text) {
             if (!started) {
                 // The first piece starts with SentencePiece's word-start space: not part of the answer.
                 text = text.stripLeading();
@@ -145,7 +139,7 @@ public class Med42StreamingChatModel extends Med42BaseChatModel implements Strea
 
         /**
          * Runs each stream. Default: a new daemon platform thread per request (the session pool bounds how many
-         * generate at once).
+         * generate at once), or for a remote server a new virtual thread, which only waits on the network.
          */
         public Builder executor(Executor executor) {
             this.executor = executor;

@@ -21,17 +21,11 @@ import dev.langchain4j.model.chat.request.ChatRequestParameters;
 import dev.langchain4j.model.chat.response.ChatResponse;
 import dev.langchain4j.model.chat.response.PartialResponse;
 import dev.langchain4j.model.chat.response.PartialResponseContext;
-import dev.langchain4j.model.chat.response.StreamingChatResponseHandler;
 import dev.langchain4j.model.chat.response.StreamingHandle;
 import dev.med42.chat.Disclaimer;
 import dev.med42.chat.Disclaimer.Position;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CopyOnWriteArraySet;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
@@ -45,40 +39,6 @@ class Med42StreamingIT {
     private final Med42StreamingChatModel model =
             TestModels.streamingChatModel().build();
 
-    /** Records everything a stream delivers, and on which threads. */
-    private static class Recorder implements StreamingChatResponseHandler {
-        final List<String> partials = new CopyOnWriteArrayList<>();
-        final List<Throwable> errors = new CopyOnWriteArrayList<>();
-        final AtomicInteger completions = new AtomicInteger();
-        final Set<Thread> threads = new CopyOnWriteArraySet<>();
-        final CompletableFuture<ChatResponse> response = new CompletableFuture<>();
-        final CompletableFuture<Throwable> error = new CompletableFuture<>();
-
-        @Override
-        public void onPartialResponse(PartialResponse partial, PartialResponseContext context) {
-            threads.add(Thread.currentThread());
-            partials.add(partial.text());
-        }
-
-        @Override
-        public void onCompleteResponse(ChatResponse completeResponse) {
-            threads.add(Thread.currentThread());
-            completions.incrementAndGet();
-            response.complete(completeResponse);
-        }
-
-        @Override
-        public void onError(Throwable e) {
-            threads.add(Thread.currentThread());
-            errors.add(e);
-            error.complete(e);
-        }
-
-        ChatResponse get() throws Exception {
-            return response.get(60, TimeUnit.SECONDS);
-        }
-    }
-
     private static ChatRequest request(int maxOutputTokens, String question) {
         return ChatRequest.builder()
                 .messages(UserMessage.from(question))
@@ -90,7 +50,7 @@ class Med42StreamingIT {
 
     @Test
     void should_stream_the_answer_token_by_token_then_the_disclaimer_then_complete_once() throws Exception {
-        Recorder recorder = new Recorder();
+        StreamRecorder recorder = new StreamRecorder();
 
         model.chat(request(10, QUESTION), recorder);
         ChatResponse response = recorder.get();
@@ -121,7 +81,7 @@ class Med42StreamingIT {
         Med42StreamingChatModel before = TestModels.streamingChatModel()
                 .disclaimer(new Disclaimer("Not medical advice.", Position.BEFORE_ANSWER))
                 .build();
-        Recorder recorder = new Recorder();
+        StreamRecorder recorder = new StreamRecorder();
 
         before.chat(request(5, QUESTION), recorder);
         ChatResponse response = recorder.get();
@@ -134,7 +94,7 @@ class Med42StreamingIT {
     @Test
     void should_stop_a_cancelled_stream_and_give_its_session_back() throws Exception {
         AtomicReference<StreamingHandle> handle = new AtomicReference<>();
-        Recorder recorder = new Recorder() {
+        StreamRecorder recorder = new StreamRecorder() {
             @Override
             public void onPartialResponse(PartialResponse partial, PartialResponseContext context) {
                 super.onPartialResponse(partial, context);
@@ -154,7 +114,7 @@ class Med42StreamingIT {
         assertThat(recorder.errors).isEmpty();
 
         // The only session of the shared pool is free again.
-        Recorder next = new Recorder();
+        StreamRecorder next = new StreamRecorder();
         model.chat(request(3, QUESTION), next);
         assertThat(next.get().aiMessage().text()).isNotBlank();
     }
@@ -165,7 +125,7 @@ class Med42StreamingIT {
                 .model(TestModels.shared())
                 .contextSize(16)
                 .build();
-        Recorder recorder = new Recorder();
+        StreamRecorder recorder = new StreamRecorder();
 
         small.chat(QUESTION, recorder);
 
@@ -180,7 +140,7 @@ class Med42StreamingIT {
 
     @Test
     void should_refuse_an_unsupported_feature_on_the_callers_thread() {
-        Recorder recorder = new Recorder();
+        StreamRecorder recorder = new StreamRecorder();
         UserMessage image = UserMessage.from(TextContent.from("Look:"), ImageContent.from("https://example.com/x.png"));
 
         assertThatThrownBy(() -> model.chat(List.of(image), recorder))
@@ -195,7 +155,7 @@ class Med42StreamingIT {
         ChatModelListener listener = mock(ChatModelListener.class);
         Med42StreamingChatModel observed =
                 TestModels.streamingChatModel().listeners(List.of(listener)).build();
-        Recorder recorder = new Recorder() {
+        StreamRecorder recorder = new StreamRecorder() {
             @Override
             public void onPartialResponse(PartialResponse partial, PartialResponseContext context) {
                 super.onPartialResponse(partial, context);
@@ -218,7 +178,7 @@ class Med42StreamingIT {
     @Test
     void should_pass_an_exception_from_onCompleteResponse_to_onError_once() throws Exception {
         RuntimeException failure = new RuntimeException("something wrong happened in user code");
-        Recorder recorder = new Recorder() {
+        StreamRecorder recorder = new StreamRecorder() {
             @Override
             public void onCompleteResponse(ChatResponse completeResponse) {
                 super.onCompleteResponse(completeResponse);
@@ -236,7 +196,7 @@ class Med42StreamingIT {
 
     @Test
     void should_ignore_an_exception_from_onError() throws Exception {
-        Recorder recorder = new Recorder() {
+        StreamRecorder recorder = new StreamRecorder() {
             @Override
             public void onCompleteResponse(ChatResponse completeResponse) {
                 super.onCompleteResponse(completeResponse);
@@ -256,7 +216,7 @@ class Med42StreamingIT {
         Thread.sleep(200);
         assertThat(recorder.errors).hasSize(1);
 
-        Recorder next = new Recorder(); // the model still works
+        StreamRecorder next = new StreamRecorder(); // the model still works
         model.chat(request(3, QUESTION), next);
         assertThat(next.get().aiMessage().text()).isNotBlank();
     }

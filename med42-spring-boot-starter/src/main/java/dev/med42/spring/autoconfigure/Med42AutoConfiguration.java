@@ -9,6 +9,7 @@ import dev.med42.langchain4j.Med42ChatRequestParameters;
 import dev.med42.langchain4j.Med42StreamingChatModel;
 import dev.med42.model.KVCacheType;
 import dev.med42.model.LlamaModel;
+import dev.med42.tensor.MatMul;
 import java.util.List;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.LazyInitializationExcludeFilter;
@@ -20,9 +21,9 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Lazy;
 
 /**
- * Med42 as LangChain4j {@link ChatModel} and {@link StreamingChatModel} beans, active when {@code med42.model.path}
- * is set. Both share one loaded model and one session pool. Every bean backs off when the application defines its
- * own.
+ * Med42 in this JVM as LangChain4j {@link ChatModel} and {@link StreamingChatModel} beans, active when {@code
+ * med42.model.path} is set (for a remote server see {@link Med42RemoteAutoConfiguration}). Both share one loaded model
+ * and one session pool. Every bean backs off when the application defines its own.
  *
  * <p>The model, pool and chat models are lazy beans: the loader loads the file at startup unless {@code
  * med42.model.load-on-startup=false}, and then nothing touches it until a bean that needs it is first asked for.
@@ -35,9 +36,10 @@ public final class Med42AutoConfiguration {
     @ConditionalOnMissingBean
     Med42ModelLoader med42ModelLoader(Med42Properties properties) {
         Med42Properties.Model model = properties.getModel();
-        Med42ModelLoader loader = model.getThreads() != null
-                ? new Med42ModelLoader(model.getPath(), model.getThreads())
-                : new Med42ModelLoader(model.getPath());
+        Med42ModelLoader loader = new Med42ModelLoader(
+                model.getPath(),
+                model.getThreads() != null ? model.getThreads() : MatMul.defaultThreads(),
+                model.getDownload().isEnabled() ? new DownloadOnStartup(model.getDownload()) : null);
         if (model.isLoadOnStartup()) {
             loader.load();
         }
@@ -96,7 +98,7 @@ public final class Med42AutoConfiguration {
                 .build();
     }
 
-    private static Med42ChatRequestParameters defaultRequestParameters(Med42Properties.Generation generation) {
+    static Med42ChatRequestParameters defaultRequestParameters(Med42Properties.Generation generation) {
         return Med42ChatRequestParameters.builder()
                 .temperature(generation.getTemperature())
                 .topK(generation.getTopK())

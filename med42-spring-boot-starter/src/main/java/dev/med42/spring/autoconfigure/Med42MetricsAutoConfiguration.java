@@ -8,15 +8,15 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.context.annotation.Bean;
 
 /**
- * Micrometer metrics of the Med42 chat models, when the application has a {@link MeterRegistry} (as with the
- * actuator). The listener joins the chat models like any other {@code ChatModelListener} bean.
+ * Micrometer metrics of the Med42 chat models, embedded or remote, when the application has a {@link MeterRegistry}
+ * (as with the actuator). The listener joins the chat models like any other {@code ChatModelListener} bean.
  */
 @AutoConfiguration(
-        after = Med42AutoConfiguration.class,
+        after = {Med42AutoConfiguration.class, Med42RemoteAutoConfiguration.class},
         // The registry's auto-configuration, by name: Spring Boot's metrics module is optional here.
         afterName = "org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration")
 @ConditionalOnClass(MeterRegistry.class)
-@ConditionalOnBean({MeterRegistry.class, Med42ModelLoader.class})
+@ConditionalOnBean({MeterRegistry.class, Med42Properties.class})
 public final class Med42MetricsAutoConfiguration {
 
     @Bean

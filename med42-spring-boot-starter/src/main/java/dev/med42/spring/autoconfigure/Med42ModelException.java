@@ -34,7 +34,9 @@ public class Med42ModelException extends RuntimeException {
         /** A valid GGUF file, but of another architecture or with tensor types this runtime cannot compute with. */
         UNSUPPORTED,
         /** Reading failed for another reason. */
-        IO_ERROR
+        IO_ERROR,
+        /** The file was missing, and downloading it (med42.model.download.enabled) failed. */
+        DOWNLOAD_FAILED
     }
 
     public Med42ModelException(Path path, Problem problem, String detail, Throwable cause) {

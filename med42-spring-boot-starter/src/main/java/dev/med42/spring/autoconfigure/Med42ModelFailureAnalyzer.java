@@ -36,7 +36,8 @@ class Med42ModelFailureAnalyzer extends AbstractFailureAnalyzer<Med42ModelExcept
         return switch (cause.problem()) {
             case MISSING ->
                 "Set " + PROPERTY + " to the Med42 GGUF file (a relative path starts from the working directory),"
-                        + " or download the model first, for example: " + DOWNLOAD;
+                        + " or download the model first, for example: " + DOWNLOAD + " (or let the application fetch"
+                        + " it at startup: med42.model.download.enabled=true)";
             case DIRECTORY -> "Set " + PROPERTY + " to a GGUF file, not a directory." + ggufFilesIn(path);
             case UNREADABLE ->
                 "Let the user that runs the application read the file (for example: chmod a+r " + path + "), or set "
@@ -50,6 +51,13 @@ class Med42ModelFailureAnalyzer extends AbstractFailureAnalyzer<Med42ModelExcept
             case IO_ERROR ->
                 "Check that the file system holding the file is available and the file can be read, then start"
                         + " again.";
+            case DOWNLOAD_FAILED ->
+                "Check med42.model.download.repo, quant and revision, and for a gated repository the token"
+                        + " (med42.model.download.token or HF_TOKEN); then start again, which resumes the download."
+                        + " Or download the model yourself, for example: " + DOWNLOAD + " --dir "
+                        + (path.toAbsolutePath().getParent() != null
+                                ? path.toAbsolutePath().getParent()
+                                : ".");
         };
     }
 

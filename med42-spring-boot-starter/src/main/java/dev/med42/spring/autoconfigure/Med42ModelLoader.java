@@ -11,11 +11,13 @@ import java.util.Optional;
 /**
  * Loads the configured model file once, at startup or on first use, remembers how that went for the health
  * indicator, and unmaps the model when the application context closes. A failed load is tried again on the next
- * use, so a file that appears later (a download still running) is picked up.
+ * use, so a file that appears later (a download still running) is picked up. With {@code
+ * med42.model.download.enabled}, a missing file is downloaded first.
  */
 public class Med42ModelLoader implements AutoCloseable {
-    private final Path path;
+    private volatile Path path;
     private final int threads;
+    private final DownloadOnStartup download; // null: a missing file is a failure
     private volatile State state = State.NOT_LOADED;
     private volatile LlamaModel model;
     private volatile Med42ModelException failure;
@@ -39,11 +41,17 @@ public class Med42ModelLoader implements AutoCloseable {
 
     /** A loader whose model computes on {@code threads} threads. */
     public Med42ModelLoader(Path path, int threads) {
+        this(path, threads, null);
+    }
+
+    /** A loader that first downloads a missing file, when {@code download} is not null. */
+    Med42ModelLoader(Path path, int threads, DownloadOnStartup download) {
         this.path = Objects.requireNonNull(path, "path");
         if (threads < 1) {
             throw new IllegalArgumentException("threads must be at least 1: " + threads);
         }
         this.threads = threads;
+        this.download = download;
     }
 
     /**
@@ -59,6 +67,9 @@ public class Med42ModelLoader implements AutoCloseable {
         if (model == null) {
             state = State.LOADING;
             try {
+                if (download != null) {
+                    path = download.fetchIfMissing(path);
+                }
                 model = open(path, threads);
                 failure = null;
                 state = State.LOADED;
@@ -84,6 +95,7 @@ public class Med42ModelLoader implements AutoCloseable {
         }
     }
 
+    /** The model file: as configured, or the one downloaded for it. */
     public Path path() {
         return path;
     }

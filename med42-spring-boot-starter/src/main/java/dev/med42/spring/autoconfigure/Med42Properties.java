@@ -1,13 +1,17 @@
 package dev.med42.spring.autoconfigure;
 
 import dev.med42.chat.Disclaimer.Position;
+import dev.med42.hub.DownloadRequest;
+import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.validation.Errors;
 import org.springframework.validation.Validator;
 
 /**
- * Configuration of the Med42 model, its default generation settings and its safety disclaimer, under {@code med42.*}.
+ * Configuration of the Med42 model (a file in this JVM, or a remote server), its default generation settings and its
+ * safety disclaimer, under {@code med42.*}.
  * The sampler defaults are the Med42 model card's (temperature 0.7, repeat penalty 1.1) and llama.cpp's otherwise.
  *
  * <p>The properties validate themselves (Spring Boot calls {@link #validate} after binding), so that a value out of
@@ -21,6 +25,7 @@ public class Med42Properties implements Validator {
     private final Generation generation = new Generation();
     private final Disclaimer disclaimer = new Disclaimer();
     private final Server server = new Server();
+    private final Remote remote = new Remote();
 
     public Model getModel() {
         return model;
@@ -38,9 +43,16 @@ public class Med42Properties implements Validator {
         return server;
     }
 
+    public Remote getRemote() {
+        return remote;
+    }
+
     /** The model file and how it is served. */
     public static class Model {
-        /** The Med42 GGUF file, for example /models/med42-70b.Q4_K_M.gguf. Setting it switches Med42 on. */
+        /**
+         * The Med42 GGUF file, for example /models/med42-70b.Q4_K_M.gguf. Setting it switches Med42 on in this JVM;
+         * for a remote server set med42.remote.base-url instead.
+         */
         private Path path;
 
         /**
@@ -65,6 +77,8 @@ public class Med42Properties implements Validator {
          * loads when a bean first needs it.
          */
         private boolean loadOnStartup = true;
+
+        private final Download download = new Download();
 
         public Path getPath() {
             return path;
@@ -104,6 +118,94 @@ public class Med42Properties implements Validator {
 
         public void setLoadOnStartup(boolean loadOnStartup) {
             this.loadOnStartup = loadOnStartup;
+        }
+
+        public Download getDownload() {
+            return download;
+        }
+
+        /**
+         * Fetching the model from Hugging Face when its file is missing, before it is loaded (at startup, or on first
+         * use with load-on-startup=false), as ./med42 download does: resumed after a broken connection and checked
+         * against the hub's sha256.
+         */
+        public static class Download {
+            /** Whether to download the model when med42.model.path does not exist. */
+            private boolean enabled = false;
+
+            /** The Hugging Face repository of Med42 GGUF files. */
+            private String repo = DownloadRequest.DEFAULT_REPO;
+
+            /** The quantization to fetch, matched ignoring case against the repository's file names. */
+            private String quant = "Q4_K_M";
+
+            /** The branch, tag or commit of the repository. */
+            private String revision = DownloadRequest.DEFAULT_REVISION;
+
+            /** Where the files go. Default: the directory of med42.model.path. */
+            private Path dir;
+
+            /** The hub or a mirror of it. Default: the HF_ENDPOINT environment variable, else https://huggingface.co. */
+            private URI endpoint;
+
+            /** The access token for gated repositories. Default: the HF_TOKEN environment variable. */
+            private String token;
+
+            public boolean isEnabled() {
+                return enabled;
+            }
+
+            public void setEnabled(boolean enabled) {
+                this.enabled = enabled;
+            }
+
+            public String getRepo() {
+                return repo;
+            }
+
+            public void setRepo(String repo) {
+                this.repo = repo;
+            }
+
+            public String getQuant() {
+                return quant;
+            }
+
+            public void setQuant(String quant) {
+                this.quant = quant;
+            }
+
+            public String getRevision() {
+                return revision;
+            }
+
+            public void setRevision(String revision) {
+                this.revision = revision;
+            }
+
+            public Path getDir() {
+                return dir;
+            }
+
+            public void setDir(Path dir) {
+                this.dir = dir;
+            }
+
+            public URI getEndpoint() {
+                return endpoint;
+            }
+
+            public void setEndpoint(URI endpoint) {
+                this.endpoint = endpoint;
+            }
+
+            public String getToken() {
+                return token;
+            }
+
+            public void setToken(String token) {
+                this.token = token;
+            }
         }
     }
 
@@ -327,6 +429,90 @@ public class Med42Properties implements Validator {
         }
     }
 
+    /**
+     * Med42 on a remote OpenAI-compatible server (vLLM, llama.cpp's server, ./med42 serve) instead of in this JVM: the
+     * prompt is rendered here and sent to its /v1/completions.
+     */
+    public static class Remote {
+        /**
+         * The server's root URL, without /v1, for example http://gpu-node:8000. Setting it switches Med42 on with the
+         * remote server; med42.model.path is then not used.
+         */
+        private URI baseUrl;
+
+        /** The server's API key, sent as "Authorization: Bearer KEY". Default: none. */
+        private String apiKey;
+
+        /**
+         * The name the server serves Med42 under (vLLM: --served-model-name, else the repository id; llama.cpp's
+         * server takes any). Required with base-url.
+         */
+        private String model;
+
+        /** The longest wait for a connection to the server. */
+        private Duration connectTimeout = Duration.ofSeconds(10);
+
+        /**
+         * The longest silence from the server: for its answer to begin (it evaluates the prompt meanwhile), then
+         * between two pieces of it. A stream that stalls longer fails with a timeout.
+         */
+        private Duration readTimeout = Duration.ofSeconds(60);
+
+        /**
+         * How often a request is tried again while the server answers 503 (loading its model) or cannot be reached,
+         * after 1, 2, 4 ... s (at most 30 s each); 0 for never.
+         */
+        private int maxRetries = 3;
+
+        public URI getBaseUrl() {
+            return baseUrl;
+        }
+
+        public void setBaseUrl(URI baseUrl) {
+            this.baseUrl = baseUrl;
+        }
+
+        public String getApiKey() {
+            return apiKey;
+        }
+
+        public void setApiKey(String apiKey) {
+            this.apiKey = apiKey;
+        }
+
+        public String getModel() {
+            return model;
+        }
+
+        public void setModel(String model) {
+            this.model = model;
+        }
+
+        public Duration getConnectTimeout() {
+            return connectTimeout;
+        }
+
+        public void setConnectTimeout(Duration connectTimeout) {
+            this.connectTimeout = connectTimeout;
+        }
+
+        public Duration getReadTimeout() {
+            return readTimeout;
+        }
+
+        public void setReadTimeout(Duration readTimeout) {
+            this.readTimeout = readTimeout;
+        }
+
+        public int getMaxRetries() {
+            return maxRetries;
+        }
+
+        public void setMaxRetries(int maxRetries) {
+            this.maxRetries = maxRetries;
+        }
+    }
+
     @Override
     public boolean supports(Class<?> type) {
         return type == Med42Properties.class;
@@ -339,10 +525,60 @@ public class Med42Properties implements Validator {
     @Override
     public void validate(Object target, Errors errors) {
         Model m = ((Med42Properties) target).model;
-        require(m.path != null && !m.path.toString().isBlank(), "model.path", "must name a GGUF file", errors);
+        Remote r = ((Med42Properties) target).remote;
+        boolean remote = r.baseUrl != null;
+        require(
+                remote || (m.path != null && !m.path.toString().isBlank()),
+                "model.path",
+                "must name a GGUF file (or set med42.remote.base-url for a remote server)",
+                errors);
         require(m.contextSize == null || m.contextSize > 0, "model.context-size", "must be positive", errors);
         require(m.sessions >= 1, "model.sessions", "must be at least 1", errors);
         require(m.threads == null || m.threads >= 1, "model.threads", "must be at least 1", errors);
+        Model.Download download = m.download;
+        if (download.enabled) {
+            require(
+                    download.repo != null && !download.repo.isBlank(),
+                    "model.download.repo",
+                    "must name a repository",
+                    errors);
+            require(
+                    download.quant != null && !download.quant.isBlank(),
+                    "model.download.quant",
+                    "must name a quantization, for example Q4_K_M",
+                    errors);
+            require(
+                    download.revision != null && !download.revision.isBlank(),
+                    "model.download.revision",
+                    "must name a branch, tag or commit",
+                    errors);
+        }
+
+        if (remote) {
+            require(
+                    m.path == null,
+                    "remote.base-url",
+                    "cannot be set with med42.model.path: Med42 runs either in this JVM or on a remote server",
+                    errors);
+            require(
+                    r.model != null && !r.model.isBlank(),
+                    "remote.model",
+                    "must name the model the server serves (vLLM: its --served-model-name)",
+                    errors);
+            require(
+                    r.apiKey == null || !r.apiKey.isBlank(),
+                    "remote.api-key",
+                    "must not be blank; leave it unset for none",
+                    errors);
+            require(positive(r.connectTimeout), "remote.connect-timeout", "must be positive", errors);
+            require(positive(r.readTimeout), "remote.read-timeout", "must be positive", errors);
+            require(r.maxRetries >= 0, "remote.max-retries", "must be 0 or more", errors);
+            require(
+                    !((Med42Properties) target).server.enabled,
+                    "server.enabled",
+                    "serves the model of this JVM (med42.model.path), not a remote server",
+                    errors);
+        }
 
         Generation g = ((Med42Properties) target).generation;
         require(
@@ -382,6 +618,10 @@ public class Med42Properties implements Validator {
                 "must not be blank; leave it unset for none",
                 errors);
         require(v.modelName == null || !v.modelName.isBlank(), "server.model-name", "must not be blank", errors);
+    }
+
+    private static boolean positive(Duration duration) {
+        return duration != null && duration.isPositive();
     }
 
     private static void require(boolean valid, String field, String message, Errors errors) {

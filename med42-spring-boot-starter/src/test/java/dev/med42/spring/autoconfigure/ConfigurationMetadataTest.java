@@ -9,6 +9,7 @@ import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.TreeMap;
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.boot.configurationmetadata.ConfigurationMetadataProperty;
 import org.springframework.boot.configurationmetadata.ConfigurationMetadataRepositoryJsonBuilder;
 import org.springframework.boot.configurationmetadata.ValueHint;
+import org.springframework.boot.convert.DurationStyle;
 
 /** The configuration metadata the build generates, which IDEs read to complete and document the keys. */
 class ConfigurationMetadataTest {
@@ -46,7 +48,11 @@ class ConfigurationMetadataTest {
         keys.forEach((key, defaultValue) -> {
             ConfigurationMetadataProperty property = metadata.get(key);
             assertThat(property.getDescription()).as(key).isNotBlank();
-            if (defaultValue != null && !(defaultValue instanceof Enum<?>)) {
+            if (defaultValue instanceof Duration duration) {
+                assertThat(DurationStyle.detectAndParse((String) property.getDefaultValue()))
+                        .as(key)
+                        .isEqualTo(duration);
+            } else if (defaultValue != null && !(defaultValue instanceof Enum<?>)) {
                 assertThat(property.getDefaultValue()).as(key).isEqualTo(defaultValue);
             }
         });
@@ -77,7 +83,10 @@ class ConfigurationMetadataTest {
         assertThat(property.getDefaultValue()).isEqualTo(true);
     }
 
-    /** Every key {@link Med42Properties} binds, from its groups' fields, with the value a new instance has. */
+    /**
+     * Every key {@link Med42Properties} binds, from its groups' fields (and their nested groups', such as {@code
+     * med42.model.download}), with the value a new instance has.
+     */
     private static Map<String, Object> keysWithDefaults() throws Exception {
         Med42Properties defaults = new Med42Properties();
         Map<String, Object> keys = new TreeMap<>();
@@ -85,17 +94,28 @@ class ConfigurationMetadataTest {
             if (!getter.getName().startsWith("get") || getter.getParameterCount() != 0) {
                 continue;
             }
-            Object group = getter.invoke(defaults);
-            String groupKey =
-                    Med42Properties.PREFIX + "." + dashed(getter.getName().substring(3));
-            for (Field field : group.getClass().getDeclaredFields()) {
-                if (!Modifier.isStatic(field.getModifiers())) {
-                    field.setAccessible(true);
-                    keys.put(groupKey + "." + dashed(field.getName()), field.get(group));
-                }
-            }
+            addKeys(
+                    Med42Properties.PREFIX + "." + dashed(getter.getName().substring(3)),
+                    getter.invoke(defaults),
+                    keys);
         }
         return keys;
+    }
+
+    private static void addKeys(String groupKey, Object group, Map<String, Object> keys) throws Exception {
+        for (Field field : group.getClass().getDeclaredFields()) {
+            if (Modifier.isStatic(field.getModifiers())) {
+                continue;
+            }
+            field.setAccessible(true);
+            String key = groupKey + "." + dashed(field.getName());
+            Object value = field.get(group);
+            if (value != null && value.getClass().getName().startsWith(Med42Properties.class.getName() + "$")) {
+                addKeys(key, value, keys); // a nested group
+            } else {
+                keys.put(key, value);
+            }
+        }
     }
 
     private static String dashed(String name) {

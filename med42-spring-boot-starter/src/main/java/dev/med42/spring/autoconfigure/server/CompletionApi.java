@@ -23,7 +23,7 @@ final class CompletionApi {
     record Request(
             String model,
             JsonNode prompt,
-            Integer maxTokens,
+            JsonNode maxTokens, // absent and null mean different things: see CompletionsController
             Double temperature,
             Double topP,
             Integer n,

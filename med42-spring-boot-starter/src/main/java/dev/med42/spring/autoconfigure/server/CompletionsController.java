@@ -27,7 +27,8 @@ import tools.jackson.databind.json.JsonMapper;
  * {@code POST /v1/completions}: a raw continuation of the prompt, no template and no disclaimer (it is not an
  * answer to anyone). With {@code echo} the text starts with the prompt, and with {@code logprobs} too, every prompt
  * token but the first gets its log probability, computed from the logits after the token before it: what evaluation
- * harnesses score ({@code max_tokens: 0} scores without generating). {@code max_tokens} defaults to 16, as OpenAI's.
+ * harnesses score ({@code max_tokens: 0} scores without generating). {@code max_tokens} defaults to 16, as OpenAI's;
+ * {@code null} is no limit but the context, as in vLLM and llama.cpp.
  */
 @RestController
 final class CompletionsController {
@@ -61,10 +62,7 @@ final class CompletionsController {
         if (tokens.length >= contextSize) {
             throw ApiException.contextLengthExceeded("prompt", tokens.length, contextSize);
         }
-        int maxTokens = request.maxTokens() == null ? DEFAULT_MAX_TOKENS : request.maxTokens();
-        if (maxTokens < 0) {
-            throw ApiException.invalidRequest("max_tokens", "max_tokens must be 0 or more, got " + maxTokens);
-        }
+        int maxTokens = maxTokens(request.maxTokens());
         GenerationOptions options = request.sampling().toOptions(defaults, maxTokens, List.of());
         Integer top = request.logprobs();
         if (top != null && (top < 0 || top > MAX_LOGPROBS)) {
@@ -100,6 +98,23 @@ final class CompletionsController {
             }
         });
         return Replies.stream(stream);
+    }
+
+    /**
+     * {@code max_tokens}: absent, OpenAI's 16; {@code null}, no limit but the context, as vLLM and llama.cpp's server
+     * read it (the LangChain4j adapter's remote mode sends it so); else 0 or more.
+     */
+    private static int maxTokens(JsonNode maxTokens) {
+        if (maxTokens == null) {
+            return DEFAULT_MAX_TOKENS;
+        }
+        if (maxTokens.isNull()) {
+            return -1;
+        }
+        if (!maxTokens.isIntegralNumber() || !maxTokens.canConvertToInt() || maxTokens.intValue() < 0) {
+            throw ApiException.invalidRequest("max_tokens", "max_tokens must be 0 or more, got " + maxTokens);
+        }
+        return maxTokens.intValue();
     }
 
     /** The prompt's tokens: text is encoded as {@code ./med42 run} does (BOS first, control-token text parsed). */

@@ -11,7 +11,8 @@ import tools.jackson.databind.JsonNode;
 /**
  * The sampler and stop parameters that chat and text completions share, as sent (null when absent), and their
  * mapping onto the generation: absent ones take the {@code med42.generation.*} defaults, as in the LangChain4j
- * adapter. A value out of range is a 400 naming the parameter, never a 500.
+ * adapter. A value out of range is a 400 naming the parameter, never a 500. {@code top_k} is off at 0, and at -1 as
+ * in vLLM (which refuses 0) and llama.cpp.
  */
 record SamplingRequest(
         Double temperature,
@@ -36,7 +37,7 @@ record SamplingRequest(
         SamplingParameters sampling = SamplingParameters.DEFAULTS
                 .withTemperature(value("temperature", temperature, defaults.getTemperature(), v -> v >= 0, AT_LEAST_0))
                 .withTopP(value("top_p", topP, defaults.getTopP(), v -> v >= 0 && v <= 1, FROM_0_TO_1))
-                .withTopK(topK == null ? defaults.getTopK() : atLeast("top_k", topK, 0))
+                .withTopK(topK == null ? defaults.getTopK() : Math.max(0, atLeast("top_k", topK, -1)))
                 .withMinP(value("min_p", minP, defaults.getMinP(), v -> v >= 0 && v <= 1, FROM_0_TO_1))
                 .withRepeatPenalty(value(
                         "repeat_penalty", repeatPenalty, defaults.getRepeatPenalty(), v -> v > 0, "a number above 0"))

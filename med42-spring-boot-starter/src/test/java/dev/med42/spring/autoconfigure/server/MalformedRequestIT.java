@@ -27,7 +27,7 @@ class MalformedRequestIT extends ServerIT {
             chat        | '{USER, "temperature": "hot"}'                                        | temperature
             chat        | '{USER, "temperature": -1}'                                           | temperature
             chat        | '{USER, "top_p": 2}'                                                  | top_p
-            chat        | '{USER, "top_k": -1}'                                                 | top_k
+            chat        | '{USER, "top_k": -2}'                                                 | top_k
             chat        | '{USER, "min_p": 1.5}'                                                | min_p
             chat        | '{USER, "repeat_penalty": 0}'                                         | repeat_penalty
             chat        | '{USER, "seed": -7}'                                                  | seed
@@ -47,6 +47,7 @@ class MalformedRequestIT extends ServerIT {
             completions | '{"prompt": [1, -5]}'                                                 | prompt
             completions | '{"prompt": [1, 1000000]}'                                            | prompt
             completions | '{"prompt": "Hi", "max_tokens": -1}'                                  | max_tokens
+            completions | '{"prompt": "Hi", "max_tokens": "all"}'                               | max_tokens
             completions | '{"prompt": "Hi", "logprobs": 21}'                                    | logprobs
             completions | '{"prompt": "Hi", "echo": "yes"}'                                     | echo
             """)

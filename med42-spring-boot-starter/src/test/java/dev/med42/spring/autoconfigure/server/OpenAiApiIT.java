@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.med42.chat.Disclaimer;
 import java.net.http.HttpResponse;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
@@ -102,6 +103,36 @@ class OpenAiApiIT extends ServerIT {
                 .doesNotContain("Disclaimer");
         assertThat(body.get("usage").get("completion_tokens").intValue()).isEqualTo(16);
         assertThat(choice.get("finish_reason").stringValue()).isEqualTo("length");
+    }
+
+    @Test
+    void reads_a_null_max_tokens_as_no_limit_but_the_context_as_vllm_and_llama_cpp_do() throws Exception {
+        String sixteen = completionText("\"temperature\": 0");
+        String longer = completionText("\"max_tokens\": 48, \"temperature\": 0");
+        // A stop string whose first occurrence lies past the default 16 tokens ends the answer well before the context.
+        String stop = IntStream.range(sixteen.length() + 1, longer.length() - 3)
+                .mapToObj(i -> longer.substring(i, i + 3))
+                .filter(candidate -> longer.indexOf(candidate) > sixteen.length())
+                .findFirst()
+                .orElseThrow();
+
+        JsonNode body = json.readTree(http.post(
+                        "/v1/completions",
+                        "{\"prompt\": \"Once upon a time\", \"max_tokens\": null, \"temperature\": 0, \"stop\": "
+                                + json.writeValueAsString(stop) + "}")
+                .body());
+
+        JsonNode choice = body.get("choices").get(0);
+        assertThat(choice.get("text").stringValue()).isEqualTo(longer.substring(0, longer.indexOf(stop)));
+        assertThat(choice.get("finish_reason").stringValue()).isEqualTo("stop");
+        assertThat(body.get("usage").get("completion_tokens").intValue()).isGreaterThan(16);
+    }
+
+    @Test
+    void reads_top_k_minus_one_as_off_as_vllm_and_llama_cpp_do() throws Exception {
+        String sampled = "\"max_tokens\": 12, \"temperature\": 1.5, \"seed\": 42, \"top_p\": 1, \"min_p\": 0";
+
+        assertThat(completionText(sampled + ", \"top_k\": -1")).isEqualTo(completionText(sampled + ", \"top_k\": 0"));
     }
 
     @Test
