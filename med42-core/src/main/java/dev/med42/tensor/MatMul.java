@@ -3,6 +3,7 @@ package dev.med42.tensor;
 import dev.med42.quant.Activations;
 import dev.med42.quant.Kernels;
 import dev.med42.quant.RowKernel;
+import dev.med42.quant.TileKernels;
 import dev.med42.quant.WeightMatrix;
 import java.lang.foreign.MemorySegment;
 
@@ -15,8 +16,9 @@ import java.lang.foreign.MemorySegment;
  * activations to stay in the core's cache: each weight row is read from memory once per group and dotted with every
  * token of it, so a prompt is a matrix-matrix product and one token ({@code N = 1}) is a plain matrix-vector product.
  *
- * <p>Every output is one call of the same row kernel, whatever the thread count, the token count or the group it falls
- * in: results are bit for bit independent of both.
+ * <p>Where the weight type has a {@link TileKernels tile kernel}, products of two tokens or more go through it instead:
+ * four rows at a time, each weight block decoded once for the whole group. It computes the row kernel's bits (see
+ * there), so every output is the same whatever the thread count, the token count or the group it falls in.
  *
  * <p>One product at a time per instance (calls are serialized); close it to stop its threads.
  */
@@ -26,6 +28,9 @@ public final class MatMul implements AutoCloseable {
 
     /** The activation bytes of one token group: half a typical per-core L2 cache. */
     private static final int GROUP_BYTES = 256 * 1024;
+
+    /** Tile kernels read activations as floats and keep the decoded weights in L1: groups may fill more of L2. */
+    private static final int TILE_GROUP_BYTES = 512 * 1024;
 
     private final WorkerPool pool;
     private final Product product = new Product();
@@ -44,6 +49,10 @@ public final class MatMul implements AutoCloseable {
 
     public MatMul(int threads) {
         this.pool = new WorkerPool(threads, "med42-matmul");
+        this.product.scratch = new TileKernels.Scratch[threads];
+        for (int i = 0; i < threads; i++) {
+            product.scratch[i] = new TileKernels.Scratch();
+        }
     }
 
     /** {@code -Dmed42.threads}, else the available processors. */
@@ -79,7 +88,9 @@ public final class MatMul implements AutoCloseable {
                     "out holds " + out.length + " values, the product has " + (long) input.tokens() * weights.rows());
         }
         int tokenBytes = input.columns() * (input.type().isQuantized() ? Short.BYTES : Float.BYTES);
-        product.set(weights, input, out, Math.max(1, GROUP_BYTES / tokenBytes));
+        TileKernels.TileKernel tile = input.tokens() > 1 ? TileKernels.tileKernel(weights.type()) : null;
+        int group = tile == null ? GROUP_BYTES / tokenBytes : TILE_GROUP_BYTES / (input.columns() * Float.BYTES);
+        product.set(weights, input, out, tile, Math.max(1, group));
         try {
             pool.run(product);
         } finally {
@@ -112,6 +123,8 @@ public final class MatMul implements AutoCloseable {
     /** The job of one product; reused, so that a product allocates nothing. */
     private static final class Product implements WorkerPool.Job {
         private RowKernel kernel;
+        private TileKernels.TileKernel tile;
+        private TileKernels.Scratch[] scratch;
         private MemorySegment data;
         private long rowBytes;
         private int rows;
@@ -119,8 +132,9 @@ public final class MatMul implements AutoCloseable {
         private float[] out;
         private int group;
 
-        void set(WeightMatrix weights, Activations input, float[] out, int group) {
+        void set(WeightMatrix weights, Activations input, float[] out, TileKernels.TileKernel tile, int group) {
             this.kernel = Kernels.rowKernel(weights.type());
+            this.tile = tile;
             this.data = weights.data();
             this.rowBytes = weights.rowBytes();
             this.rows = weights.rows();
@@ -131,6 +145,7 @@ public final class MatMul implements AutoCloseable {
 
         void clear() {
             kernel = null;
+            tile = null;
             data = null;
             input = null;
             out = null;
@@ -143,6 +158,13 @@ public final class MatMul implements AutoCloseable {
             int tokens = input.tokens();
             for (int first = 0; first < tokens; first += group) {
                 int last = Math.min(tokens, first + group);
+                if (tile != null) {
+                    for (int r = from; r < to; r += TileKernels.ROWS) {
+                        int n = Math.min(TileKernels.ROWS, to - r);
+                        tile.multiply(data, rowBytes, r, n, input, first, last, out, rows, scratch[part]);
+                    }
+                    continue;
+                }
                 for (int r = from; r < to; r++) {
                     long row = r * rowBytes;
                     for (int t = first; t < last; t++) {
