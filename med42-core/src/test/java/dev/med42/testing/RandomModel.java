@@ -249,7 +249,7 @@ public final class RandomModel {
 
     /** A filler copying one random tile of whole blocks over the tensor. */
     private static java.util.function.Consumer<MemorySegment> tiles(GGMLType type, Random random) {
-        MemorySegment tile = tile(type, random.nextLong());
+        MemorySegment tile = randomBlocks(type, random.nextLong());
         return data -> {
             for (long at = 0; at < data.byteSize(); at += tile.byteSize()) {
                 long n = Math.min(tile.byteSize(), data.byteSize() - at);
@@ -262,7 +262,7 @@ public final class RandomModel {
      * About a megabyte of valid random blocks of {@code type}: random quants (every bit pattern of the quants and
      * 6-bit scales is valid), fp16 scales chosen so that the weights have a deviation near 0.02.
      */
-    static MemorySegment tile(GGMLType type, long seed) {
+    public static MemorySegment randomBlocks(GGMLType type, long seed) {
         Random random = new Random(seed);
         int blocks = TILE_BYTES / type.bytesPerBlock();
         byte[] bytes = new byte[blocks * type.bytesPerBlock()];
