@@ -23,6 +23,7 @@ public final class LlamaSession implements AutoCloseable {
     private final KVCache[] batchCaches;
     private final int[] outputs;
     private final float[] stepLogits;
+    private final int[] stepToken = new int[1];
     private int position;
 
     LlamaSession(LlamaModel model, int contextSize, KVCacheType kvCacheType) {
@@ -101,9 +102,9 @@ public final class LlamaSession implements AutoCloseable {
      * call. Allocates nothing: the generation loop's path.
      */
     public float[] step(int token) {
-        int[] one = {token};
-        check(one);
-        run(one, 1, stepLogits);
+        stepToken[0] = token;
+        check(stepToken);
+        run(stepToken, 1, stepLogits);
         return stepLogits;
     }
 

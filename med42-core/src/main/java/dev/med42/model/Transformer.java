@@ -32,6 +32,7 @@ final class Transformer {
     private final float[] gate; // (n, ffn)
     private final float[] up; // (n, ffn)
     private final float[][] scores; // per thread: (maxContext)
+    private final float[][] queries; // per thread: (headSize), the query as the cache's type
     private final MatrixInput normedInput;
     private final MatrixInput attentionInput;
     private final MatrixInput ffnInput;
@@ -71,6 +72,7 @@ final class Transformer {
         gate = new float[capacity * ffn];
         up = new float[capacity * ffn];
         scores = new float[matMul.threads()][maxContext];
+        queries = new float[matMul.threads()][config.headSize()];
         normedInput = new MatrixInput(dim, capacity);
         attentionInput = new MatrixInput(dim, capacity);
         ffnInput = new MatrixInput(ffn, capacity);
@@ -183,7 +185,7 @@ final class Transformer {
             int length = batchPositions[t] + 1;
             int offset = t * dim + h * headSize;
             KVCache cache = batchCaches[t];
-            cache.scores(batchBlock, h / group, headSize, q, offset, attentionScale, s, length);
+            cache.scores(batchBlock, h / group, headSize, q, offset, attentionScale, s, length, queries[part]);
             softmax(s, length);
             cache.weightedValues(batchBlock, h / group, headSize, s, length, attention, offset);
         }
