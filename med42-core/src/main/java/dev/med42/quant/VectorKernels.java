@@ -38,6 +38,7 @@ final class VectorKernels {
             case Q4_0 -> Legacy32Tile::multiplyQ4_0;
             case Q8_0 -> Legacy32Tile::multiplyQ8_0;
             case Q4_K -> Q4_KTile::multiply;
+            case Q5_K -> Q5_KTile::multiply;
             case Q6_K -> Q6_KTile::multiply;
             default -> null;
         };

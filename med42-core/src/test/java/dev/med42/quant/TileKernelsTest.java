@@ -19,7 +19,7 @@ class TileKernelsTest {
     @ParameterizedTest
     @EnumSource(
             value = GGMLType.class,
-            names = {"Q4_0", "Q8_0", "Q4_K", "Q6_K"})
+            names = {"Q4_0", "Q8_0", "Q4_K", "Q5_K", "Q6_K"})
     void random_blocks_give_the_row_kernels_bits(GGMLType type) {
         assumeTrue(TileKernels.tileKernel(type) != null, "no Vector API");
         int rows = 7;
@@ -38,7 +38,7 @@ class TileKernelsTest {
     @ParameterizedTest
     @EnumSource(
             value = GGMLType.class,
-            names = {"Q4_0", "Q8_0", "Q4_K", "Q6_K"})
+            names = {"Q4_0", "Q8_0", "Q4_K", "Q5_K", "Q6_K"})
     void extreme_blocks_give_the_row_kernels_bits(GGMLType type) {
         assumeTrue(TileKernels.tileKernel(type) != null, "no Vector API");
         int rows = 5;
@@ -51,6 +51,7 @@ class TileKernelsTest {
                 case Q4_0 -> w.asSlice(block + 2, 16).fill((byte) 0); // every q - 8 = -8
                 case Q8_0 -> w.asSlice(block + 2, 32).fill((byte) 0x80); // -128
                 case Q4_K -> w.asSlice(block + 4, 140).fill((byte) 0xff); // scales, mins 63, q 15
+                case Q5_K -> w.asSlice(block + 4, 172).fill((byte) 0xff); // scales, mins 63, q 31
                 case Q6_K -> {
                     w.asSlice(block, 192).fill((byte) 0); // q - 32 = -32
                     w.asSlice(block + 192, 16).fill((byte) 0x80); // scales -128
@@ -59,7 +60,7 @@ class TileKernelsTest {
             }
             int scale = type == GGMLType.Q6_K ? 208 : 0;
             w.set(SHORT_LE, block + scale, Float.floatToFloat16(0.001f));
-            if (type == GGMLType.Q4_K) {
+            if (type == GGMLType.Q4_K || type == GGMLType.Q5_K) {
                 w.set(SHORT_LE, block + 2, Float.floatToFloat16(0.002f));
             }
         }
