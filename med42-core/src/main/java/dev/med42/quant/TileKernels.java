@@ -52,6 +52,7 @@ public final class TileKernels {
         final float[] mins = new float[ROWS * 4];
         final int[] minsEven = new int[ROWS * 4];
         final int[] minsOdd = new int[ROWS * 4];
+        final short[] shortMins = new short[ROWS * 16];
         float[] acc = new float[0];
         float[] accMins = new float[0];
 

@@ -37,6 +37,7 @@ final class VectorKernels {
         return switch (weightType) {
             case Q4_0 -> Legacy32Tile::multiplyQ4_0;
             case Q8_0 -> Legacy32Tile::multiplyQ8_0;
+            case Q2_K -> Q2_KTile::multiply;
             case Q4_K -> Q4_KTile::multiply;
             case Q5_K -> Q5_KTile::multiply;
             case Q6_K -> Q6_KTile::multiply;

@@ -19,7 +19,7 @@ class TileKernelsTest {
     @ParameterizedTest
     @EnumSource(
             value = GGMLType.class,
-            names = {"Q4_0", "Q8_0", "Q4_K", "Q5_K", "Q6_K"})
+            names = {"Q4_0", "Q8_0", "Q2_K", "Q4_K", "Q5_K", "Q6_K"})
     void random_blocks_give_the_row_kernels_bits(GGMLType type) {
         assumeTrue(TileKernels.tileKernel(type) != null, "no Vector API");
         int rows = 7;
@@ -38,7 +38,7 @@ class TileKernelsTest {
     @ParameterizedTest
     @EnumSource(
             value = GGMLType.class,
-            names = {"Q4_0", "Q8_0", "Q4_K", "Q5_K", "Q6_K"})
+            names = {"Q4_0", "Q8_0", "Q2_K", "Q4_K", "Q5_K", "Q6_K"})
     void extreme_blocks_give_the_row_kernels_bits(GGMLType type) {
         assumeTrue(TileKernels.tileKernel(type) != null, "no Vector API");
         int rows = 5;
@@ -50,6 +50,7 @@ class TileKernelsTest {
             switch (type) {
                 case Q4_0 -> w.asSlice(block + 2, 16).fill((byte) 0); // every q - 8 = -8
                 case Q8_0 -> w.asSlice(block + 2, 32).fill((byte) 0x80); // -128
+                case Q2_K -> w.asSlice(block, 80).fill((byte) 0xff); // scales, mins 15, q 3
                 case Q4_K -> w.asSlice(block + 4, 140).fill((byte) 0xff); // scales, mins 63, q 15
                 case Q5_K -> w.asSlice(block + 4, 172).fill((byte) 0xff); // scales, mins 63, q 31
                 case Q6_K -> {
@@ -58,10 +59,10 @@ class TileKernelsTest {
                 }
                 default -> throw new AssertionError(type);
             }
-            int scale = type == GGMLType.Q6_K ? 208 : 0;
+            int scale = type == GGMLType.Q6_K ? 208 : type == GGMLType.Q2_K ? 80 : 0;
             w.set(SHORT_LE, block + scale, Float.floatToFloat16(0.001f));
-            if (type == GGMLType.Q4_K || type == GGMLType.Q5_K) {
-                w.set(SHORT_LE, block + 2, Float.floatToFloat16(0.002f));
+            if (type == GGMLType.Q4_K || type == GGMLType.Q5_K || type == GGMLType.Q2_K) {
+                w.set(SHORT_LE, block + scale + 2, Float.floatToFloat16(0.002f));
             }
         }
         float[] input = new float[columns * tokens];
