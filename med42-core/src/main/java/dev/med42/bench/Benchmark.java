@@ -4,6 +4,8 @@ import dev.med42.gguf.GGUFTensorInfo;
 import dev.med42.model.KVCacheType;
 import dev.med42.model.LlamaModel;
 import dev.med42.model.LlamaSession;
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Random;
@@ -14,10 +16,17 @@ import java.util.Random;
  * time from an empty cache; a combined test does both. Each repetition starts from an empty cache and is timed whole.
  *
  * <p>One difference: llama-bench's warm-up is a prompt pass and a single decoded token; here the warm-up runs the
- * whole test once, because the JIT compiles the kernels while it runs and the first repetition would otherwise time
- * the interpreter.
+ * whole test, again until the JIT stops compiling (at most {@value #MAX_WARMUPS} times). On two cores the compiler
+ * queue backs up behind the large vector kernels, and a kernel that only the last token of a prompt uses (the output
+ * matrix) stayed interpreted for most of a short run: the repetitions would time the interpreter.
  */
 public final class Benchmark {
+    /** The most warm-up runs of a test. */
+    static final int MAX_WARMUPS = 10;
+
+    /** A warm-up run during which the JIT compiled for less than this long ends the warm-up. */
+    private static final long SETTLED_COMPILE_MILLIS = 20;
+
     private Benchmark() {}
 
     /** One llama-bench test: {@code nPrompt} prompt tokens then {@code nGen} generated ones. */
@@ -78,8 +87,8 @@ public final class Benchmark {
     }
 
     /**
-     * Runs {@code test} once to warm up, then {@code repetitions} times, each on a fresh session of exactly the
-     * context the test needs (as llama-bench sizes its context) with an F16 KV cache.
+     * Runs {@code test} to warm up (see above), then {@code repetitions} times, each from an empty cache of a session
+     * of exactly the context the test needs (as llama-bench sizes its context) with an F16 KV cache.
      */
     public static Result run(LlamaModel model, Test test, int repetitions, long seed) {
         if (repetitions < 1) {
@@ -87,22 +96,34 @@ public final class Benchmark {
         }
         Random random = new Random(seed);
         long[] samples = new long[repetitions];
+        CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+        boolean watchJit = jit != null && jit.isCompilationTimeMonitoringSupported();
         try (LlamaSession session = model.newSession(test.tokens(), KVCacheType.F16)) {
-            for (int r = -1; r < repetitions; r++) {
-                session.reset();
-                long start = System.nanoTime();
-                if (test.nPrompt() > 0) {
-                    prompt(session, test.nPrompt(), random);
+            for (int w = 0; w < MAX_WARMUPS; w++) {
+                long compiled = watchJit ? jit.getTotalCompilationTime() : 0;
+                once(session, test, random);
+                if (!watchJit || jit.getTotalCompilationTime() - compiled < SETTLED_COMPILE_MILLIS) {
+                    break;
                 }
-                if (test.nGen() > 0) {
-                    generate(session, test.nGen(), random);
-                }
-                if (r >= 0) {
-                    samples[r] = System.nanoTime() - start;
-                }
+            }
+            for (int r = 0; r < repetitions; r++) {
+                samples[r] = once(session, test, random);
             }
         }
         return new Result(test, model.threads(), samples);
+    }
+
+    /** One run of the test from an empty cache, in nanoseconds. */
+    private static long once(LlamaSession session, Test test, Random random) {
+        session.reset();
+        long start = System.nanoTime();
+        if (test.nPrompt() > 0) {
+            prompt(session, test.nPrompt(), random);
+        }
+        if (test.nGen() > 0) {
+            generate(session, test.nGen(), random);
+        }
+        return System.nanoTime() - start;
     }
 
     /** llama-bench's test_prompt: BOS (when the vocabulary adds one) then random tokens, in batches. */

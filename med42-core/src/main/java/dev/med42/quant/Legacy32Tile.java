@@ -69,6 +69,26 @@ final class Legacy32Tile {
         multiply(GGMLType.Q4_0, data, rowBytes, row, rows, x, from, to, out, outRows, s);
     }
 
+    /** Q8_0's 32 weights into {@code w[o..o + 32)}: int l holds weights 4l..4l+3, byte i sign-extended is vector i. */
+    private static void decodeQ8_0(MemorySegment data, long block, float[] w, int o) {
+        IntVector q = IntVector.fromMemorySegment(I256, data, block + 2, LE);
+        ((FloatVector) q.lanewise(LSHL, 24).lanewise(ASHR, 24).convert(I2F, 0)).intoArray(w, o);
+        ((FloatVector) q.lanewise(LSHL, 16).lanewise(ASHR, 24).convert(I2F, 0)).intoArray(w, o + 8);
+        ((FloatVector) q.lanewise(LSHL, 8).lanewise(ASHR, 24).convert(I2F, 0)).intoArray(w, o + 16);
+        ((FloatVector) q.lanewise(ASHR, 24).convert(I2F, 0)).intoArray(w, o + 24);
+    }
+
+    /** Q4_0's 32 weights: the 16 bytes in both halves; weights 0..15 are low nibbles, 16..31 high ones. */
+    private static void decodeQ4_0(MemorySegment data, long block, float[] w, int o) {
+        IntVector q = ((IntVector)
+                        IntVector.fromMemorySegment(I128, data, block + 2, LE).reinterpretShape(I256, 0))
+                .rearrange(Q4_0Vector.BOTH_HALVES);
+        ((FloatVector) q.lanewise(LSHR, SHIFTS_0).and(0xf).sub(8).convert(I2F, 0)).intoArray(w, o);
+        ((FloatVector) q.lanewise(LSHR, SHIFTS_1).and(0xf).sub(8).convert(I2F, 0)).intoArray(w, o + 8);
+        ((FloatVector) q.lanewise(LSHR, SHIFTS_2).and(0xf).sub(8).convert(I2F, 0)).intoArray(w, o + 16);
+        ((FloatVector) q.lanewise(LSHR, SHIFTS_3).and(0xf).sub(8).convert(I2F, 0)).intoArray(w, o + 24);
+    }
+
     private static void multiply(
             GGMLType type,
             MemorySegment data,
@@ -98,39 +118,10 @@ final class Legacy32Tile {
                 for (int g = 0; g < n; g++) {
                     long block = rowStart + (long) (first + g) * bytes;
                     d[GROUP * r + g] = Float.float16ToFloat(data.get(SHORT_LE, block));
-                    int o = 256 * r + 32 * g;
                     if (q8) {
-                        // int l holds weights 4l..4l+3: byte i, sign-extended, is vector i
-                        IntVector q = IntVector.fromMemorySegment(I256, data, block + 2, LE);
-                        ((FloatVector) q.lanewise(LSHL, 24).lanewise(ASHR, 24).convert(I2F, 0)).intoArray(w, o);
-                        ((FloatVector) q.lanewise(LSHL, 16).lanewise(ASHR, 24).convert(I2F, 0)).intoArray(w, o + 8);
-                        ((FloatVector) q.lanewise(LSHL, 8).lanewise(ASHR, 24).convert(I2F, 0)).intoArray(w, o + 16);
-                        ((FloatVector) q.lanewise(ASHR, 24).convert(I2F, 0)).intoArray(w, o + 24);
+                        decodeQ8_0(data, block, w, 256 * r + 32 * g);
                     } else {
-                        // the 16 bytes in both halves: weights 0..15 are low nibbles, 16..31 high ones
-                        IntVector q = ((IntVector) IntVector.fromMemorySegment(I128, data, block + 2, LE)
-                                        .reinterpretShape(I256, 0))
-                                .rearrange(Q4_0Vector.BOTH_HALVES);
-                        ((FloatVector) q.lanewise(LSHR, SHIFTS_0)
-                                        .and(0xf)
-                                        .sub(8)
-                                        .convert(I2F, 0))
-                                .intoArray(w, o);
-                        ((FloatVector) q.lanewise(LSHR, SHIFTS_1)
-                                        .and(0xf)
-                                        .sub(8)
-                                        .convert(I2F, 0))
-                                .intoArray(w, o + 8);
-                        ((FloatVector) q.lanewise(LSHR, SHIFTS_2)
-                                        .and(0xf)
-                                        .sub(8)
-                                        .convert(I2F, 0))
-                                .intoArray(w, o + 16);
-                        ((FloatVector) q.lanewise(LSHR, SHIFTS_3)
-                                        .and(0xf)
-                                        .sub(8)
-                                        .convert(I2F, 0))
-                                .intoArray(w, o + 24);
+                        decodeQ4_0(data, block, w, 256 * r + 32 * g);
                     }
                 }
             }
