@@ -35,6 +35,7 @@ final class VectorKernels {
 
     static TileKernels.TileKernel tileKernel(GGMLType weightType) {
         return switch (weightType) {
+            case F16 -> F16Tile::multiply;
             case Q4_0 -> Legacy32Tile::multiplyQ4_0;
             case Q8_0 -> Legacy32Tile::multiplyQ8_0;
             case Q2_K -> Q2_KTile::multiply;
