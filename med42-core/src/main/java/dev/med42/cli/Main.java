@@ -19,7 +19,8 @@ public final class Main {
                 new RunCommand(),
                 new ChatCommand(),
                 new PerplexityCommand(),
-                new DownloadCommand());
+                new DownloadCommand(),
+                new BenchCommand());
     }
 
     public static void main(String[] args) {

@@ -4,6 +4,7 @@ import dev.med42.model.KVCacheType;
 import dev.med42.model.LlamaModel;
 import dev.med42.model.LlamaSession;
 import dev.med42.sampling.SamplingParameters;
+import dev.med42.tensor.MatMul;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
@@ -43,7 +44,7 @@ final class ModelOptions {
         }
         Path path = args.requiredPath(MODEL);
         long start = System.nanoTime();
-        LlamaModel model = LlamaModel.load(path);
+        LlamaModel model = LlamaModel.load(path, args.integer(THREADS, MatMul.defaultThreads()));
         err.printf(Locale.ROOT, "loaded %s in %.0f ms%n", path.getFileName(), (System.nanoTime() - start) / 1e6);
         return model;
     }

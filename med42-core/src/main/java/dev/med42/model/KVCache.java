@@ -30,10 +30,18 @@ abstract sealed class KVCache {
 
     /**
      * Writes the attention scores {@code scale * q·k[t]} of one head for positions {@code 0 .. length-1} into
-     * {@code scores}.
+     * {@code scores}; {@code scratch} (at least {@code headSize} long, one per thread) may be overwritten.
      */
     abstract void scores(
-            int block, int kvHead, int headSize, float[] q, int qOffset, float scale, float[] scores, int length);
+            int block,
+            int kvHead,
+            int headSize,
+            float[] q,
+            int qOffset,
+            float scale,
+            float[] scores,
+            int length,
+            float[] scratch);
 
     /** Writes {@code sum over t of weights[t] * v[t]} of one head into {@code out[outOffset ..]}. */
     abstract void weightedValues(
@@ -62,7 +70,15 @@ abstract sealed class KVCache {
 
         @Override
         void scores(
-                int block, int kvHead, int headSize, float[] q, int qOffset, float scale, float[] scores, int length) {
+                int block,
+                int kvHead,
+                int headSize,
+                float[] q,
+                int qOffset,
+                float scale,
+                float[] scores,
+                int length,
+                float[] scratch) {
             float[] k = keys[block];
             for (int t = 0; t < length; t++) {
                 int base = t * kvDimension + kvHead * headSize;
@@ -115,9 +131,17 @@ abstract sealed class KVCache {
 
         @Override
         void scores(
-                int block, int kvHead, int headSize, float[] q, int qOffset, float scale, float[] scores, int length) {
+                int block,
+                int kvHead,
+                int headSize,
+                float[] q,
+                int qOffset,
+                float scale,
+                float[] scores,
+                int length,
+                float[] scratch) {
             short[] k = keys[block];
-            float[] qh = new float[headSize];
+            float[] qh = scratch;
             for (int i = 0; i < headSize; i++) {
                 qh[i] = half(q[qOffset + i]);
             }

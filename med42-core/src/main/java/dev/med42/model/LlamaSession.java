@@ -18,6 +18,7 @@ public final class LlamaSession implements AutoCloseable {
     private final int contextSize;
     private final KVCache cache;
     private final int[] tokens; // the tokens at positions 0 .. position-1, for prefix reuse
+    private final int[] stepToken = new int[1];
     private int position;
 
     // Made on first direct use: a session driven by a BatchDecoder needs no scratch of its own.
@@ -110,10 +111,10 @@ public final class LlamaSession implements AutoCloseable {
      * call. Allocates nothing: the generation loop's path.
      */
     public float[] step(int token) {
-        int[] one = {token};
-        check(one);
+        stepToken[0] = token;
+        check(stepToken);
         transformer();
-        run(one, 1, stepLogits);
+        run(stepToken, 1, stepLogits);
         return stepLogits;
     }
 

@@ -1,5 +1,6 @@
 package dev.med42.model;
 
+import dev.med42.quant.GGMLType;
 import dev.med42.quant.WeightMatrix;
 import dev.med42.tensor.MatMul;
 
@@ -31,9 +32,16 @@ final class Transformer {
     private final float[] gate; // (n, ffn)
     private final float[] up; // (n, ffn)
     private final float[][] scores; // per thread: (maxContext)
+    private final float[][] queries; // per thread: (headSize), the query as the cache's type
     private final MatrixInput normedInput;
     private final MatrixInput attentionInput;
     private final MatrixInput ffnInput;
+
+    // the arguments of fused products, reused
+    private final WeightMatrix[] pair = new WeightMatrix[2];
+    private final WeightMatrix[] triple = new WeightMatrix[3];
+    private final float[][] pairOut = new float[2][];
+    private final float[][] tripleOut = new float[3][];
 
     private final MatMul.RangeTask attendTask = this::attend;
     private final MatMul.RangeTask swigluTask = this::swiglu;
@@ -64,6 +72,7 @@ final class Transformer {
         gate = new float[capacity * ffn];
         up = new float[capacity * ffn];
         scores = new float[matMul.threads()][maxContext];
+        queries = new float[matMul.threads()][config.headSize()];
         normedInput = new MatrixInput(dim, capacity);
         attentionInput = new MatrixInput(dim, capacity);
         ffnInput = new MatrixInput(ffn, capacity);
@@ -92,9 +101,7 @@ final class Transformer {
             LlamaWeights.Block block = weights.blocks()[b];
             rmsNorm(x, block.attentionNorm(), xb, n);
             normedInput.set(xb, 0, n);
-            multiply(block.query(), normedInput, q);
-            multiply(block.key(), normedInput, k);
-            multiply(block.value(), normedInput, v);
+            multiply(block.query(), block.key(), block.value(), normedInput, q, k, v);
             for (int t = 0; t < n; t++) {
                 rope.rotate(q, t * dim, config.headCount(), config.headSize(), positions[t]);
                 rope.rotate(k, t * kvDim, config.headCountKv(), config.headSize(), positions[t]);
@@ -108,8 +115,7 @@ final class Transformer {
 
             rmsNorm(x, block.ffnNorm(), xb, n);
             normedInput.set(xb, 0, n);
-            multiply(block.ffnUp(), normedInput, up);
-            multiply(block.ffnGate(), normedInput, gate);
+            multiply(block.ffnUp(), block.ffnGate(), null, normedInput, up, gate, null);
             matMul.parallelFor(n * ffn, swigluTask);
             ffnInput.set(gate, 0, n);
             multiply(block.ffnDown(), ffnInput, projected);
@@ -132,6 +138,40 @@ final class Transformer {
         matMul.multiply(weights, input.forWeights(weights.type()), out);
     }
 
+    /**
+     * Two or three products of one input (c may be null) as one job when their activations are of one type, so that
+     * the threads do not wait for each other between them.
+     */
+    private void multiply(
+            WeightMatrix a,
+            WeightMatrix b,
+            WeightMatrix c,
+            MatrixInput input,
+            float[] outA,
+            float[] outB,
+            float[] outC) {
+        GGMLType form = a.type().vecDotType();
+        if (b.type().vecDotType() != form || (c != null && c.type().vecDotType() != form)) {
+            multiply(a, input, outA);
+            multiply(b, input, outB);
+            if (c != null) {
+                multiply(c, input, outC);
+            }
+            return;
+        }
+        WeightMatrix[] matrices = c == null ? pair : triple;
+        float[][] outs = c == null ? pairOut : tripleOut;
+        matrices[0] = a;
+        matrices[1] = b;
+        outs[0] = outA;
+        outs[1] = outB;
+        if (c != null) {
+            matrices[2] = c;
+            outs[2] = outC;
+        }
+        matMul.multiply(matrices, input.forWeights(a.type()), outs);
+    }
+
     /** Attention of (token, head) pairs {@code from .. to-1}: scores over the token's cache, softmax, values. */
     private void attend(int from, int to, int part) {
         int dim = config.embeddingLength();
@@ -145,7 +185,7 @@ final class Transformer {
             int length = batchPositions[t] + 1;
             int offset = t * dim + h * headSize;
             KVCache cache = batchCaches[t];
-            cache.scores(batchBlock, h / group, headSize, q, offset, attentionScale, s, length);
+            cache.scores(batchBlock, h / group, headSize, q, offset, attentionScale, s, length, queries[part]);
             softmax(s, length);
             cache.weightedValues(batchBlock, h / group, headSize, s, length, attention, offset);
         }

@@ -38,6 +38,10 @@ public final class Activations {
     final short[] bsums;
     // F32, F16, BF16: [token][column]
     final float[] values;
+    // Q8_0, Q8_K, filled for two tokens or more: the quants as floats in lane order (see TileKernels)
+    final float[] lanes;
+    // Q8_K, with lanes: [token][block][16] the sums of the eight sub-blocks of 32 (see Q4_KTile)
+    final int[] subSums;
 
     private Activations(GGMLType type, int columns, int capacity) {
         this.type = type;
@@ -51,6 +55,9 @@ public final class Activations {
         this.s = type == GGMLType.Q8_1 ? new float[blocks * capacity] : null;
         this.bsums = type == GGMLType.Q8_K ? new short[elements / 16] : null;
         this.values = quantized ? null : new float[elements];
+        boolean tiled = TileKernels.supports(type) && capacity > 1;
+        this.lanes = tiled ? new float[elements] : null;
+        this.subSums = tiled && type == GGMLType.Q8_K ? new int[blocks * capacity * 16] : null;
     }
 
     /**
@@ -120,8 +127,41 @@ public final class Activations {
                 case F32 -> System.arraycopy(input, from, values, t * columns, columns);
                 default -> throw new AssertionError(type);
             }
+            if (lanes != null && tokens > 1) {
+                fillLanes(t);
+            }
         }
         this.tokens = tokens;
+    }
+
+    /**
+     * The tile kernels' copy of a token's quants: in each chunk of 32, float {@code 8i + l} is quant {@code 4l + i},
+     * so that vector {@code i} of a chunk gives lane {@code l} the positions ggml's lane {@code l} sums.
+     */
+    private void fillLanes(int t) {
+        int base = t * columns;
+        for (int c = 0; c < columns; c += CHUNK) {
+            for (int i = 0; i < 4; i++) {
+                for (int l = 0; l < 8; l++) {
+                    lanes[base + c + 8 * i + l] = qs[base + c + qsIndex(4 * l + i)];
+                }
+            }
+        }
+        if (subSums != null) {
+            // per block: the sums of sub-blocks 0, 2, 4, 6 twice, then of 1, 3, 5, 7 twice
+            for (int b = 0; b < blocks; b++) {
+                int at = (t * blocks + b) * 16;
+                int g = (t * blocks + b) * 16;
+                for (int m = 0; m < 4; m++) {
+                    int even = bsums[g + 4 * m] + bsums[g + 4 * m + 1];
+                    int odd = bsums[g + 4 * m + 2] + bsums[g + 4 * m + 3];
+                    subSums[at + m] = even;
+                    subSums[at + 4 + m] = even;
+                    subSums[at + 8 + m] = odd;
+                    subSums[at + 12 + m] = odd;
+                }
+            }
+        }
     }
 
     /** ggml's AVX2 {@code quantize_row_q8_0} and {@code quantize_row_q8_1}. */

@@ -17,6 +17,7 @@ import static jdk.incubator.vector.VectorOperators.ASHR;
 import static jdk.incubator.vector.VectorOperators.B2I;
 import static jdk.incubator.vector.VectorOperators.B2S;
 import static jdk.incubator.vector.VectorOperators.I2F;
+import static jdk.incubator.vector.VectorOperators.LSHL;
 import static jdk.incubator.vector.VectorOperators.LSHR;
 
 import java.lang.foreign.MemorySegment;
@@ -44,15 +45,15 @@ final class Q2_KVector {
             long block = row + (long) b * Q2_K.BLOCK_BYTES;
             float dall = scales[s + b] * Float.float16ToFloat(data.get(SHORT_LE, block + 80));
             float dmin = -scales[s + b] * Float.float16ToFloat(data.get(SHORT_LE, block + 82));
-            // the mins (high nibbles) times the 16-sums, two sub-blocks per lane; 15 * 16 * 127 fits a short
-            IntVector mins = ((ShortVector)
+            // the mins (high nibbles) times the 16-sums, two sub-blocks per lane; 15 * 16 * 127 fits a short, but the
+            // sum of two does not, so the shorts are added as ints
+            IntVector minProducts = ((ShortVector)
                             ByteVector.fromMemorySegment(B128, data, block, LE).convertShape(B2S, S256, 0))
                     .lanewise(LSHR, 4)
                     .and(NIBBLE)
                     .mul(ShortVector.fromArray(S256, bsums, bs))
-                    .reinterpretAsInts()
-                    .mul(0x10001)
-                    .lanewise(ASHR, 16);
+                    .reinterpretAsInts();
+            IntVector mins = minProducts.lanewise(LSHL, 16).lanewise(ASHR, 16).add(minProducts.lanewise(ASHR, 16));
             acc = ((FloatVector) mins.convert(I2F, 0)).fma(FloatVector.broadcast(F256, dmin), acc);
             IntVector sum = IntVector.zero(I256);
             // half h of 128: chunk l of 32 is bits 2l of qs[32h + p], scaled by the low nibbles of scales[8h + 2l..]

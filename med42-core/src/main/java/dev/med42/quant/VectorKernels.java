@@ -32,4 +32,17 @@ final class VectorKernels {
             default -> throw new UnsupportedOperationException("no kernels for " + weightType);
         };
     }
+
+    static TileKernels.TileKernel tileKernel(GGMLType weightType) {
+        return switch (weightType) {
+            case F16 -> F16Tile::multiply;
+            case Q4_0 -> Legacy32Tile::multiplyQ4_0;
+            case Q8_0 -> Legacy32Tile::multiplyQ8_0;
+            case Q2_K -> Q2_KTile::multiply;
+            case Q4_K -> Q4_KTile::multiply;
+            case Q5_K -> Q5_KTile::multiply;
+            case Q6_K -> Q6_KTile::multiply;
+            default -> null;
+        };
+    }
 }

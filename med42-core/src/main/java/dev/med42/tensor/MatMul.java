@@ -3,20 +3,25 @@ package dev.med42.tensor;
 import dev.med42.quant.Activations;
 import dev.med42.quant.Kernels;
 import dev.med42.quant.RowKernel;
+import dev.med42.quant.TileKernels;
 import dev.med42.quant.WeightMatrix;
 import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Matrix products of quantized weights with activations, on a fixed pool of threads.
  *
  * <p>{@code multiply(w, x, out)} computes, for each of the {@code x.tokens()} tokens {@code t} and each row {@code r}
- * of {@code w}, {@code out[t * w.rows() + r] = dot(row r, token t)}. The rows are split into one contiguous range per
- * thread, the calling thread taking the first. Within a range the tokens go in groups small enough for their
+ * of {@code w}, {@code out[t * w.rows() + r] = dot(row r, token t)}. The rows are cut into contiguous chunks, about
+ * eight per thread, which the threads take in turn (the calling thread is one of them). Within a chunk the tokens go in
+ * groups small enough for their
  * activations to stay in the core's cache: each weight row is read from memory once per group and dotted with every
  * token of it, so a prompt is a matrix-matrix product and one token ({@code N = 1}) is a plain matrix-vector product.
  *
- * <p>Every output is one call of the same row kernel, whatever the thread count, the token count or the group it falls
- * in: results are bit for bit independent of both.
+ * <p>Where the weight type has a {@link TileKernels tile kernel}, products of two tokens or more go through it instead:
+ * four rows at a time, each weight block decoded once for the whole group. It computes the row kernel's bits (see
+ * there), so every output is the same whatever the thread count, the token count or the group it falls in.
  *
  * <p>One product at a time per instance (calls are serialized); close it to stop its threads.
  */
@@ -26,6 +31,12 @@ public final class MatMul implements AutoCloseable {
 
     /** The activation bytes of one token group: half a typical per-core L2 cache. */
     private static final int GROUP_BYTES = 256 * 1024;
+
+    /** The most matrices one job multiplies. */
+    public static final int MAX_MATRICES = 4;
+
+    /** Tile kernels read activations as floats and keep the decoded weights in L1: groups may fill more of L2. */
+    private static final int TILE_GROUP_BYTES = 512 * 1024;
 
     private final WorkerPool pool;
     private final Product product = new Product();
@@ -44,6 +55,10 @@ public final class MatMul implements AutoCloseable {
 
     public MatMul(int threads) {
         this.pool = new WorkerPool(threads, "med42-matmul");
+        this.product.scratch = new TileKernels.Scratch[threads];
+        for (int i = 0; i < threads; i++) {
+            product.scratch[i] = new TileKernels.Scratch();
+        }
     }
 
     /** {@code -Dmed42.threads}, else the available processors. */
@@ -63,6 +78,35 @@ public final class MatMul implements AutoCloseable {
      *     {@code out} is too short
      */
     public synchronized void multiply(WeightMatrix weights, Activations input, float[] out) {
+        check(weights, input, out);
+        product.count = 1;
+        product.set(0, weights, out);
+        run(input);
+    }
+
+    /**
+     * The products of several matrices with the same input, as one job (Q, K and V; gate and up): the threads share
+     * out their rows without waiting for each other between the matrices. {@code out[i]} receives the product of
+     * {@code weights[i]}, laid out as {@link #multiply(WeightMatrix, Activations, float[])} lays it out.
+     *
+     * @throws IllegalArgumentException as for one matrix, or when more than {@value #MAX_MATRICES} matrices are given
+     */
+    public synchronized void multiply(WeightMatrix[] weights, Activations input, float[][] out) {
+        if (weights.length != out.length || weights.length == 0 || weights.length > MAX_MATRICES) {
+            throw new IllegalArgumentException(
+                    "1 to " + MAX_MATRICES + " matrices, each with an output: " + weights.length + ", " + out.length);
+        }
+        for (int i = 0; i < weights.length; i++) {
+            check(weights[i], input, out[i]);
+        }
+        product.count = weights.length;
+        for (int i = 0; i < weights.length; i++) {
+            product.set(i, weights[i], out[i]);
+        }
+        run(input);
+    }
+
+    private static void check(WeightMatrix weights, Activations input, float[] out) {
         if (input.type() != weights.type().vecDotType()) {
             throw new IllegalArgumentException(weights.name() + " (" + weights.type() + ") needs "
                     + weights.type().vecDotType() + " activations, not " + input.type());
@@ -71,15 +115,18 @@ public final class MatMul implements AutoCloseable {
             throw new IllegalArgumentException(weights.name() + " has rows of " + weights.columns()
                     + " weights; the activations have " + input.columns() + " columns");
         }
-        if (input.tokens() == 0) {
-            return;
-        }
         if ((long) input.tokens() * weights.rows() > out.length) {
             throw new IllegalArgumentException(
                     "out holds " + out.length + " values, the product has " + (long) input.tokens() * weights.rows());
         }
-        int tokenBytes = input.columns() * (input.type().isQuantized() ? Short.BYTES : Float.BYTES);
-        product.set(weights, input, out, Math.max(1, GROUP_BYTES / tokenBytes));
+    }
+
+    private void run(Activations input) {
+        if (input.tokens() == 0) {
+            product.clear();
+            return;
+        }
+        product.start(input, pool.threads());
         try {
             pool.run(product);
         } finally {
@@ -109,44 +156,95 @@ public final class MatMul implements AutoCloseable {
         pool.close();
     }
 
-    /** The job of one product; reused, so that a product allocates nothing. */
+    /**
+     * The job of one product; reused, so that a product allocates nothing. The rows of all its matrices are cut into
+     * chunks that the threads take in turn from a shared counter: a thread slowed down (by another process, say) takes
+     * fewer chunks instead of holding the others up at the end. Which thread computes an output does not change it.
+     */
     private static final class Product implements WorkerPool.Job {
-        private RowKernel kernel;
-        private MemorySegment data;
-        private long rowBytes;
-        private int rows;
-        private Activations input;
-        private float[] out;
-        private int group;
+        private final WeightMatrix[] matrices = new WeightMatrix[MAX_MATRICES];
+        private final RowKernel[] kernels = new RowKernel[MAX_MATRICES];
+        private final TileKernels.TileKernel[] tiles = new TileKernels.TileKernel[MAX_MATRICES];
+        private final float[][] outs = new float[MAX_MATRICES][];
+        /** Chunks before matrix i; firstChunk[count] is the total. */
+        private final int[] firstChunk = new int[MAX_MATRICES + 1];
 
-        void set(WeightMatrix weights, Activations input, float[] out, int group) {
-            this.kernel = Kernels.rowKernel(weights.type());
-            this.data = weights.data();
-            this.rowBytes = weights.rowBytes();
-            this.rows = weights.rows();
+        private final int[] chunkRows = new int[MAX_MATRICES];
+        private final int[] groups = new int[MAX_MATRICES];
+        private final AtomicInteger next = new AtomicInteger();
+        private TileKernels.Scratch[] scratch;
+        private int count;
+        private Activations input;
+
+        void set(int i, WeightMatrix weights, float[] out) {
+            matrices[i] = weights;
+            outs[i] = out;
+        }
+
+        void start(Activations input, int threads) {
             this.input = input;
-            this.out = out;
-            this.group = group;
+            int chunks = 0;
+            for (int i = 0; i < count; i++) {
+                WeightMatrix w = matrices[i];
+                kernels[i] = Kernels.rowKernel(w.type());
+                tiles[i] = input.tokens() > 1 ? TileKernels.tileKernel(w.type()) : null;
+                int tokenBytes = input.columns() * (input.type().isQuantized() ? Short.BYTES : Float.BYTES);
+                groups[i] = Math.max(
+                        1,
+                        tiles[i] == null
+                                ? GROUP_BYTES / tokenBytes
+                                : TILE_GROUP_BYTES / (input.columns() * Float.BYTES));
+                // about eight chunks a thread, whole tiles, at least 16 rows
+                int rows = Math.max(16, w.rows() / (8 * threads));
+                chunkRows[i] = (rows + TileKernels.ROWS - 1) / TileKernels.ROWS * TileKernels.ROWS;
+                firstChunk[i] = chunks;
+                chunks += (w.rows() + chunkRows[i] - 1) / chunkRows[i];
+            }
+            firstChunk[count] = chunks;
+            next.set(0);
         }
 
         void clear() {
-            kernel = null;
-            data = null;
+            Arrays.fill(matrices, null);
+            Arrays.fill(kernels, null);
+            Arrays.fill(tiles, null);
+            Arrays.fill(outs, null);
             input = null;
-            out = null;
+            count = 0;
         }
 
         @Override
         public void run(int part, int parts) {
-            int from = (int) ((long) rows * part / parts);
-            int to = (int) ((long) rows * (part + 1) / parts);
             int tokens = input.tokens();
-            for (int first = 0; first < tokens; first += group) {
-                int last = Math.min(tokens, first + group);
-                for (int r = from; r < to; r++) {
-                    long row = r * rowBytes;
-                    for (int t = first; t < last; t++) {
-                        out[t * rows + r] = kernel.dot(data, row, input, t);
+            int m = 0;
+            for (int c = next.getAndIncrement(); c < firstChunk[count]; c = next.getAndIncrement()) {
+                while (c >= firstChunk[m + 1]) {
+                    m++;
+                }
+                WeightMatrix w = matrices[m];
+                int rows = w.rows();
+                int from = (c - firstChunk[m]) * chunkRows[m];
+                int to = Math.min(rows, from + chunkRows[m]);
+                MemorySegment data = w.data();
+                long rowBytes = w.rowBytes();
+                float[] out = outs[m];
+                int group = groups[m];
+                TileKernels.TileKernel tile = tiles[m];
+                RowKernel kernel = kernels[m];
+                for (int first = 0; first < tokens; first += group) {
+                    int last = Math.min(tokens, first + group);
+                    if (tile != null) {
+                        for (int r = from; r < to; r += TileKernels.ROWS) {
+                            int n = Math.min(TileKernels.ROWS, to - r);
+                            tile.multiply(data, rowBytes, r, n, input, first, last, out, rows, scratch[part]);
+                        }
+                        continue;
+                    }
+                    for (int r = from; r < to; r++) {
+                        long row = r * rowBytes;
+                        for (int t = first; t < last; t++) {
+                            out[t * rows + r] = kernel.dot(data, row, input, t);
+                        }
                     }
                 }
             }

@@ -21,7 +21,7 @@ public final class KernelBenchmark {
         List<GGMLType> types = args.length > 3
                 ? Arrays.stream(args).skip(3).map(GGMLType::valueOf).toList()
                 : List.of(GGMLType.Q4_K, GGMLType.Q5_K, GGMLType.Q6_K, GGMLType.Q8_0, GGMLType.Q4_0);
-        int columns = 8192;
+        int columns = Integer.getInteger("columns", 8192);
         System.out.printf(
                 "vectorized=%s threads=%d tokens=%d columns=%d%n", Kernels.vectorized(), threads, tokens, columns);
         try (MatMul matmul = new MatMul(threads)) {

@@ -95,6 +95,24 @@ class MatMulTest {
     }
 
     @Test
+    void several_matrices_in_one_job_give_what_each_gives_alone() {
+        // Q4_K and Q6_K share Q8_K activations, as Q, K and V of a Q4_K_M file do
+        WeightMatrix q = random(GGMLType.Q4_K, 70, 512);
+        WeightMatrix k = random(GGMLType.Q4_K, 9, 512);
+        WeightMatrix v = random(GGMLType.Q6_K, 9, 512);
+        for (int tokens : new int[] {1, 6}) {
+            Activations x = input(GGMLType.Q4_K, 512, tokens);
+            float[][] outs = {new float[70 * tokens], new float[9 * tokens], new float[9 * tokens]};
+            try (MatMul matmul = new MatMul(3)) {
+                matmul.multiply(new WeightMatrix[] {q, k, v}, x, outs);
+            }
+            assertThat(outs[0]).as("q, %d tokens", tokens).isEqualTo(product(1, q, x));
+            assertThat(outs[1]).as("k, %d tokens", tokens).isEqualTo(product(2, k, x));
+            assertThat(outs[2]).as("v, %d tokens", tokens).isEqualTo(product(1, v, x));
+        }
+    }
+
+    @Test
     void rejects_activations_of_another_type_or_length_and_a_short_output() {
         WeightMatrix w = random(GGMLType.Q8_0, 4, 64);
         try (MatMul matmul = new MatMul(2)) {

@@ -1,0 +1,134 @@
+package dev.med42.quant;
+
+import static dev.med42.quant.Blocks.SHORT_LE;
+import static dev.med42.quant.TileKernels.ROWS;
+import static dev.med42.quant.VectorLanes.F256;
+import static dev.med42.quant.VectorLanes.I256;
+import static dev.med42.quant.VectorLanes.LE;
+import static jdk.incubator.vector.VectorOperators.I2F;
+import static jdk.incubator.vector.VectorOperators.LSHL;
+import static jdk.incubator.vector.VectorOperators.LSHR;
+
+import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+
+/**
+ * {@link Q5_KVector#dot} for four rows and many tokens, bit for bit (see {@link TileKernels}): as {@link Q4_KTile}
+ * with the fifth bits from {@code qh}, and the mins summed as one integer per block and row, then fused into a scalar
+ * as {@code Q5_KVector} does.
+ */
+final class Q5_KTile {
+    private Q5_KTile() {}
+
+    static void multiply(
+            MemorySegment data,
+            long rowBytes,
+            int row,
+            int rows,
+            Activations x,
+            int from,
+            int to,
+            float[] out,
+            int outRows,
+            TileKernels.Scratch s) {
+        int columns = x.columns();
+        int blocks = columns / 256;
+        int tokens = to - from;
+        float[] w = s.weights;
+        float[] lanes = x.lanes;
+        float[] acc = s.acc(tokens);
+        float[] accMins = s.accMins(tokens);
+        Arrays.fill(acc, 0, tokens * ROWS * 8, 0f);
+        Arrays.fill(accMins, 0, tokens * ROWS * 4, 0f);
+        for (int b = 0; b < blocks; b++) {
+            for (int r = 0; r < ROWS; r++) {
+                long block = (row + Math.min(r, rows - 1)) * rowBytes + (long) b * Q5_K.BLOCK_BYTES;
+                s.scales[r] = Float.float16ToFloat(data.get(SHORT_LE, block));
+                float dmin = Float.float16ToFloat(data.get(SHORT_LE, block + 2));
+                long sc = KScales.k4Scales(data, block + 4);
+                long mins = KScales.k4Mins(data, block + 4);
+                for (int m = 0; m < 4; m++) {
+                    s.mins[4 * r + m] = dmin;
+                    s.minsEven[4 * r + m] = KScales.at(mins, 2 * m);
+                    s.minsOdd[4 * r + m] = KScales.at(mins, 2 * m + 1);
+                }
+                // bit s of qh[p] is the fifth bit of weight p of sub-block s
+                IntVector qh = IntVector.fromMemorySegment(I256, data, block + 16, LE);
+                for (int j = 0, o = 256 * r; j < 4; j++, o += 64, sc >>>= 16) {
+                    // 32 bytes: sub-block 2j in the low nibbles, 2j + 1 in the high ones
+                    IntVector q = IntVector.fromMemorySegment(I256, data, block + 48 + 32 * j, LE);
+                    IntVector h = qh.lanewise(LSHR, 2 * j);
+                    float low = (int) sc & 0xff;
+                    float high = (int) (sc >>> 8) & 0xff;
+                    for (int i = 0; i < 4; i++) {
+                        ((FloatVector) q.lanewise(LSHR, 8 * i)
+                                        .and(0xf)
+                                        .or(h.lanewise(LSHR, 8 * i).and(1).lanewise(LSHL, 4))
+                                        .convert(I2F, 0))
+                                .mul(low)
+                                .intoArray(w, o + 8 * i);
+                        ((FloatVector) q.lanewise(LSHR, 8 * i + 4)
+                                        .and(0xf)
+                                        .or(h.lanewise(LSHR, 8 * i + 1).and(1).lanewise(LSHL, 4))
+                                        .convert(I2F, 0))
+                                .mul(high)
+                                .intoArray(w, o + 32 + 8 * i);
+                    }
+                }
+            }
+            for (int t = from; t < to; t++) {
+                int xo = t * columns + b * 256;
+                FloatVector a0 = FloatVector.zero(F256);
+                FloatVector a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0;
+                // two chains per row: the sums are exact integers, so their order is free
+                for (int k = 0; k < 256; k += 16) {
+                    FloatVector x0 = FloatVector.fromArray(F256, lanes, xo + k);
+                    FloatVector x1 = FloatVector.fromArray(F256, lanes, xo + k + 8);
+                    a0 = FloatVector.fromArray(F256, w, k).fma(x0, a0);
+                    b0 = FloatVector.fromArray(F256, w, k + 8).fma(x1, b0);
+                    a1 = FloatVector.fromArray(F256, w, 256 + k).fma(x0, a1);
+                    b1 = FloatVector.fromArray(F256, w, 256 + k + 8).fma(x1, b1);
+                    a2 = FloatVector.fromArray(F256, w, 512 + k).fma(x0, a2);
+                    b2 = FloatVector.fromArray(F256, w, 512 + k + 8).fma(x1, b2);
+                    a3 = FloatVector.fromArray(F256, w, 768 + k).fma(x0, a3);
+                    b3 = FloatVector.fromArray(F256, w, 768 + k + 8).fma(x1, b3);
+                }
+                float dx = x.d[t * blocks + b];
+                int at = (t - from) * ROWS * 8;
+                a0.add(b0)
+                        .fma(FloatVector.broadcast(F256, dx * s.scales[0]), FloatVector.fromArray(F256, acc, at))
+                        .intoArray(acc, at);
+                a1.add(b1)
+                        .fma(FloatVector.broadcast(F256, dx * s.scales[1]), FloatVector.fromArray(F256, acc, at + 8))
+                        .intoArray(acc, at + 8);
+                a2.add(b2)
+                        .fma(FloatVector.broadcast(F256, dx * s.scales[2]), FloatVector.fromArray(F256, acc, at + 16))
+                        .intoArray(acc, at + 16);
+                a3.add(b3)
+                        .fma(FloatVector.broadcast(F256, dx * s.scales[3]), FloatVector.fromArray(F256, acc, at + 24))
+                        .intoArray(acc, at + 24);
+                // summs += (-dx * dmin) * (the mins times the sums of their sub-blocks' activation quants)
+                int sub = (t * blocks + b) * 16;
+                int[] sums = x.subSums;
+                for (int r = 0; r < ROWS; r++) {
+                    int minSum = 0;
+                    for (int m = 0; m < 4; m++) {
+                        minSum += s.minsEven[4 * r + m] * sums[sub + m] + s.minsOdd[4 * r + m] * sums[sub + 8 + m];
+                    }
+                    int at2 = (t - from) * ROWS + r;
+                    accMins[at2] = Math.fma(-dx * s.mins[4 * r], minSum, accMins[at2]);
+                }
+            }
+        }
+        for (int t = from; t < to; t++) {
+            for (int r = 0; r < rows; r++) {
+                int a = ((t - from) * ROWS + r) * 8;
+                out[t * outRows + row + r] = ((acc[a] + acc[a + 4]) + (acc[a + 2] + acc[a + 6]))
+                        + ((acc[a + 1] + acc[a + 5]) + (acc[a + 3] + acc[a + 7]))
+                        + accMins[(t - from) * ROWS + r];
+            }
+        }
+    }
+}
