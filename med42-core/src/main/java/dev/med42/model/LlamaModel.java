@@ -8,6 +8,7 @@ import dev.med42.tokenizer.SentencePieceTokenizer;
 import dev.med42.tokenizer.Vocabulary;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * A loaded Llama-2 model: the mapped GGUF file, its config, weights and tokenizer, and the threads that compute
@@ -105,6 +106,18 @@ public final class LlamaModel implements AutoCloseable {
 
     MatMul matMul() {
         return matMul;
+    }
+
+    /**
+     * What a forward pass that failed with {@code e} throws: a {@link ModelFileTruncatedException} when the file is now
+     * shorter than its mapping (reading its lost pages is what fails), else {@code e} itself, rethrown here.
+     */
+    ModelFileTruncatedException truncation(InternalError e) {
+        List<Path> truncated = file.truncatedParts();
+        if (truncated.isEmpty()) {
+            throw e;
+        }
+        return new ModelFileTruncatedException(truncated, e);
     }
 
     /** RoPE angles for positions up to at least {@code contextSize}, shared by every session. */
