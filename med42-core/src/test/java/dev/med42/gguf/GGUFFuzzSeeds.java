@@ -62,7 +62,7 @@ public final class GGUFFuzzSeeds {
     }
 
     /** A complete Llama-2 model of 42 KB that {@code LlamaModel} loads and runs. */
-    static GGUFWriter tinyLlama() throws IOException {
+    public static GGUFWriter tinyLlama() throws IOException {
         var writer = new GGUFWriter()
                 .putString("general.architecture", "llama")
                 .putString("general.name", "fuzz-tiny")
