@@ -131,6 +131,16 @@ public final class GGUFFile implements AutoCloseable {
         return straddlingCopies.computeIfAbsent(tensor.name(), name -> shard.data(tensor));
     }
 
+    /**
+     * The files of this model that are now shorter than when they were mapped: truncated, or rewritten in place, while
+     * in use. Reading the lost pages of a mapping raises SIGBUS, which the JVM reports as an {@link InternalError}
+     * ("a fault occurred in an unsafe memory access operation"); this says whether that was the cause, and which file.
+     * A file deleted while mapped is not among them: on Linux its mapping stays whole.
+     */
+    public List<Path> truncatedParts() {
+        return shards.stream().flatMap(s -> s.bytes().truncated().stream()).toList();
+    }
+
     /** The total bytes of tensor data, per ggml type. */
     public Map<GGMLType, Long> bytesByType() {
         var result = new LinkedHashMap<GGMLType, Long>();

@@ -165,6 +165,24 @@ final class MappedParts {
         return offset - starts[i] + length <= segments[i].byteSize();
     }
 
+    /**
+     * The parts that are now shorter on disk than their mapping: reading the pages they lost raises SIGBUS, which the
+     * JVM reports as an {@link InternalError}. A part that was deleted is not among them (its mapping stays whole).
+     */
+    List<Path> truncated() {
+        var truncated = new ArrayList<Path>();
+        for (int i = 0; i < segments.length; i++) {
+            try {
+                if (Files.size(segmentPaths[i]) < segments[i].byteSize()) {
+                    truncated.add(segmentPaths[i]);
+                }
+            } catch (IOException e) {
+                // Deleted or unreadable: the mapping does not depend on the path any more.
+            }
+        }
+        return truncated;
+    }
+
     /** For a file in several parts, where {@code offset} lies, e.g. {@code " (byte 12 of part X-split-b)"}. */
     String where(long offset) {
         if (parts.size() < 2 || segments.length == 0) {

@@ -100,7 +100,11 @@ public final class BatchDecoder {
         if (size == 0) {
             return;
         }
-        transformer.forward(size, tokens, positions, caches, outputs, outputCount, logits);
+        try {
+            transformer.forward(size, tokens, positions, caches, outputs, outputCount, logits);
+        } catch (InternalError e) {
+            throw model.truncation(e);
+        }
         for (int i = 0; i < size; i++) {
             sessions[i].advance(tokens[i]);
         }

@@ -8,6 +8,7 @@ import dev.med42.tokenizer.SentencePieceTokenizer;
 import dev.med42.tokenizer.Vocabulary;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * A loaded Llama-2 model: the mapped GGUF file, its config, weights and tokenizer, and the threads that compute
@@ -107,14 +108,26 @@ public final class LlamaModel implements AutoCloseable {
         return matMul;
     }
 
-    /** RoPE angles for positions up to at least {@code contextSize}, shared by every session. */
+    /**
+     * What a forward pass that failed with {@code e} throws: a {@link ModelFileTruncatedException} when the file is now
+     * shorter than its mapping (reading its lost pages is what fails), else {@code e} itself, rethrown here.
+     */
+    ModelFileTruncatedException truncation(InternalError e) {
+        List<Path> truncated = file.truncatedParts();
+        if (truncated.isEmpty()) {
+            throw e;
+        }
+        return new ModelFileTruncatedException(truncated, e);
+    }
+
+    /**
+     * RoPE angles for positions up to at least {@code contextSize}, shared by every session. Sized by the sessions'
+     * contexts, not the trained one: a file may claim any {@code llama.context_length}.
+     */
     synchronized RopeTable rope(int contextSize) {
         if (rope == null || rope.positions() < contextSize) {
             rope = new RopeTable(
-                    Math.max(contextSize, config.contextLength()),
-                    config.ropeDimensionCount(),
-                    config.ropeFreqBase(),
-                    config.ropeFreqScale());
+                    contextSize, config.ropeDimensionCount(), config.ropeFreqBase(), config.ropeFreqScale());
         }
         return rope;
     }
@@ -127,11 +140,16 @@ public final class LlamaModel implements AutoCloseable {
     /**
      * A new session. Its KV cache takes {@link KVCacheType#bytesFor} bytes of heap.
      *
-     * @throws IllegalArgumentException when the context size is not positive
+     * @throws IllegalArgumentException when the context size is not positive, or so large that one block's keys
+     *     would not fit in a Java array (a file may claim any trained context, the default)
      */
     public LlamaSession newSession(int contextSize, KVCacheType kvCacheType) {
         if (contextSize <= 0) {
             throw new IllegalArgumentException("context size must be positive: " + contextSize);
+        }
+        if ((long) contextSize * config.kvDimension() > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("context size " + contextSize + " is too large for this model: one"
+                    + " block's keys would be more than 2^31 values");
         }
         return new LlamaSession(this, contextSize, kvCacheType);
     }

@@ -151,7 +151,11 @@ public final class LlamaSession implements AutoCloseable {
         for (int i = 0; i < batch.length; i++) {
             batchPositions[i] = position + i;
         }
-        transformer.forward(batch.length, batch, batchPositions, batchCaches, outputs, outputCount, logits);
+        try {
+            transformer.forward(batch.length, batch, batchPositions, batchCaches, outputs, outputCount, logits);
+        } catch (InternalError e) {
+            throw model.truncation(e);
+        }
         System.arraycopy(batch, 0, tokens, position, batch.length);
         position += batch.length;
     }

@@ -15,8 +15,8 @@ final class RopeTable {
     RopeTable(int contextLength, int ropeDimensionCount, float freqBase, float freqScale) {
         this.pairs = ropeDimensionCount / 2;
         this.positions = contextLength;
-        this.cos = new float[contextLength * pairs];
-        this.sin = new float[contextLength * pairs];
+        this.cos = new float[Math.multiplyExact(contextLength, pairs)];
+        this.sin = new float[cos.length];
         float thetaScale = (float) Math.pow(freqBase, -2.0f / ropeDimensionCount);
         for (int pos = 0; pos < contextLength; pos++) {
             float theta = pos;

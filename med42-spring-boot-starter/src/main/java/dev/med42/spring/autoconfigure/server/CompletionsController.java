@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import org.springframework.http.ResponseEntity;
@@ -138,8 +139,14 @@ final class CompletionsController {
                         || !id.canConvertToInt()
                         || id.intValue() < 0
                         || id.intValue() >= vocabulary) {
+                    // A number is quoted, text is not: it may be a prompt sent the wrong way.
                     throw ApiException.invalidRequest(
-                            "prompt", "token ids must be integers from 0 to " + (vocabulary - 1) + ", got " + id);
+                            "prompt",
+                            "token ids must be integers from 0 to " + (vocabulary - 1) + ", got "
+                                    + (id.isNumber()
+                                            ? id.toString()
+                                            : "a " + id.getNodeType().name().toLowerCase(Locale.ROOT))
+                                    + " at " + i);
                 }
                 ids[i] = id.intValue();
             }

@@ -21,16 +21,24 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Note text and summaries stay out of the logs, the metrics and the error responses, through whole requests that
- * succeed and that fail, with the application's and the runtime's loggers at their most verbose. The log is the
- * real one: Logback's console appender, captured.
+ * succeed and that fail, with the application's and the runtime's loggers at their most verbose and Spring MVC's at
+ * DEBUG (which logs every exception it resolves). The log is the real one: Logback's console appender, captured.
  */
 @SpringBootTest(
         webEnvironment = WebEnvironment.RANDOM_PORT,
-        properties = {"logging.level.dev.med42=TRACE", "logging.level.org.apache.catalina=DEBUG"})
+        properties = {
+            "logging.level.dev.med42=TRACE",
+            "logging.level.org.apache.catalina=DEBUG",
+            "logging.level.org.springframework.web=DEBUG",
+            "logging.level.org.springframework.http=DEBUG"
+        })
 @ExtendWith(OutputCaptureExtension.class)
 class PrivacyIT {
-    /** Stands for a patient's identity: it must appear nowhere but in the request. */
-    static final String SECRET = "Zebrafish-7731";
+    /**
+     * Stands for a patient's identity: it must appear nowhere but in the request. One word, so that a parser that quotes
+     * the token it fails on (up to the next punctuation) would quote all of it.
+     */
+    static final String SECRET = "Zebrafish7731";
 
     @LocalServerPort
     int port;
