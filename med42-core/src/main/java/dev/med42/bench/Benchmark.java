@@ -50,10 +50,21 @@ public final class Benchmark {
         }
     }
 
-    /** The timings of the repetitions of one test. */
-    public record Result(Test test, int threads, long[] samplesNs) {
+    /**
+     * The timings of the repetitions of one test.
+     *
+     * @param sequences sequences decoded together (1 but for {@link ConcurrentBenchmark})
+     * @param samplesNs the wall time of each repetition
+     * @param samplesTokens the tokens each repetition processed, all sequences together
+     */
+    public record Result(Test test, int threads, int sequences, long[] samplesNs, int[] samplesTokens) {
         public Result {
+            if (samplesNs.length != samplesTokens.length) {
+                throw new IllegalArgumentException("a token count per sample: " + samplesNs.length + " samples, "
+                        + samplesTokens.length + " counts");
+            }
             samplesNs = samplesNs.clone();
+            samplesTokens = samplesTokens.clone();
         }
 
         @Override
@@ -61,11 +72,23 @@ public final class Benchmark {
             return samplesNs.clone();
         }
 
-        /** Tokens per second of each repetition. */
+        @Override
+        public int[] samplesTokens() {
+            return samplesTokens.clone();
+        }
+
+        /** llama-bench's test name, with {@code npN} after it when N sequences were decoded together. */
+        public String name() {
+            return sequences == 1 ? test.name() : test.name() + " np" + sequences;
+        }
+
+        /** Tokens per second of each repetition, all sequences together. */
         public double[] samplesTs() {
-            return Arrays.stream(samplesNs)
-                    .mapToDouble(ns -> 1e9 * test.tokens() / ns)
-                    .toArray();
+            double[] ts = new double[samplesNs.length];
+            for (int i = 0; i < ts.length; i++) {
+                ts[i] = 1e9 * samplesTokens[i] / samplesNs[i];
+            }
+            return ts;
         }
 
         public double avgTs() {
@@ -110,7 +133,9 @@ public final class Benchmark {
                 samples[r] = once(session, test, random);
             }
         }
-        return new Result(test, model.threads(), samples);
+        int[] tokens = new int[repetitions];
+        Arrays.fill(tokens, test.tokens());
+        return new Result(test, model.threads(), 1, samples, tokens);
     }
 
     /** One run of the test from an empty cache, in nanoseconds. */

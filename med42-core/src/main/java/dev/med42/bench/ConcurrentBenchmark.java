@@ -8,9 +8,7 @@ import dev.med42.model.KVCacheType;
 import dev.med42.model.LlamaModel;
 import dev.med42.sampling.SamplingParameters;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.ExecutionException;
 
 /**
@@ -28,46 +26,11 @@ public final class ConcurrentBenchmark {
     private ConcurrentBenchmark() {}
 
     /**
-     * The repetitions of one configuration.
-     *
-     * @param sequences sequences decoded together
-     * @param nGen tokens asked of each sequence
-     * @param threads the model's compute threads
-     * @param samplesNs the wall time of each repetition
-     * @param generatedTokens the tokens generated in each repetition, all sequences together
-     */
-    public record Result(int sequences, int nGen, int threads, long[] samplesNs, int[] generatedTokens) {
-        public Result {
-            samplesNs = samplesNs.clone();
-            generatedTokens = generatedTokens.clone();
-        }
-
-        @Override
-        public long[] samplesNs() {
-            return samplesNs.clone();
-        }
-
-        @Override
-        public int[] generatedTokens() {
-            return generatedTokens.clone();
-        }
-
-        /** Generated tokens per second, all sequences together, averaged over the repetitions. */
-        public double tokensPerSecond() {
-            double sum = 0;
-            for (int i = 0; i < samplesNs.length; i++) {
-                sum += 1e9 * generatedTokens[i] / samplesNs[i];
-            }
-            return sum / samplesNs.length;
-        }
-    }
-
-    /**
      * Runs the benchmark once untimed, then {@code repetitions} times.
      *
      * @throws IllegalArgumentException when a count is not positive
      */
-    public static Result run(LlamaModel model, int sequences, int nGen, int repetitions) {
+    public static Benchmark.Result run(LlamaModel model, int sequences, int nGen, int repetitions) {
         if (sequences < 1 || nGen < 1 || repetitions < 1) {
             throw new IllegalArgumentException("sequences, nGen and repetitions must be positive: " + sequences + ", "
                     + nGen + ", " + repetitions);
@@ -95,7 +58,7 @@ public final class ConcurrentBenchmark {
                 }
             }
         }
-        return new Result(sequences, nGen, model.threads(), samples, tokens);
+        return new Benchmark.Result(new Benchmark.Test(0, nGen), model.threads(), sequences, samples, tokens);
     }
 
     private static GenerationResult await(BatchScheduler.Request request) {
@@ -107,18 +70,5 @@ public final class ConcurrentBenchmark {
         } catch (ExecutionException e) {
             throw new IllegalStateException("a benchmarked generation failed: " + e.getCause(), e.getCause());
         }
-    }
-
-    /** A line per result: {@code np 4  tg 64  t 2  123.45 t/s (x samples)}; for logs and the README. */
-    public static String describe(Result result) {
-        return String.format(
-                Locale.ROOT,
-                "np %d  tg %d  t %d  %.2f t/s aggregate  (%d repetitions, tokens %s)",
-                result.sequences(),
-                result.nGen(),
-                result.threads(),
-                result.tokensPerSecond(),
-                result.samplesNs().length,
-                Arrays.toString(result.generatedTokens()));
     }
 }

@@ -1,6 +1,7 @@
 package dev.med42.cli;
 
 import dev.med42.bench.Benchmark;
+import dev.med42.bench.ConcurrentBenchmark;
 import dev.med42.model.LlamaModel;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -13,9 +14,15 @@ import java.util.Locale;
 import java.util.stream.Collectors;
 
 /**
- * {@code med42 bench -m FILE [-p 512] [-n 128] [-t N] [-r 5] [-o md|json|jsonl]}: llama-bench's prompt and
+ * {@code med42 bench -m FILE [-p 512] [-n 128] [-t N] [-r 5] [-np 1] [-o md|json|jsonl]}: llama-bench's prompt and
  * generation tests, its defaults, its markdown table and its JSON field names, so that both can run side by side on
- * the same files. {@code -m}, {@code -p}, {@code -n} and {@code -t} take comma-separated lists, as in llama-bench.
+ * the same files. {@code -m}, {@code -p}, {@code -n}, {@code -t} and {@code -np} take comma-separated lists, as in
+ * llama-bench.
+ *
+ * <p>{@code -np N} (N &gt; 1) adds what llama-bench lacks: each generation test run again with N sequences decoded
+ * together by the server's continuous batching ({@link ConcurrentBenchmark}), reporting their aggregate tokens per
+ * second, as llama-batched-bench's {@code S_TG}; the test is named {@code tg64 np4} and its JSON has
+ * {@code n_parallel}.
  */
 final class BenchCommand implements Command {
     static final Option MODEL = Option.value("FILE", "GGUF model file(s), comma-separated", "-m", "--model");
@@ -25,6 +32,8 @@ final class BenchCommand implements Command {
             Option.value("N", "generated tokens per tg test (default 128; 0 = none)", "-n", "--n-gen");
     static final Option THREADS = Option.value("N", "threads (default: the machine's cores)", "-t", "--threads");
     static final Option REPETITIONS = Option.value("N", "repetitions of each test (default 5)", "-r", "--repetitions");
+    static final Option PARALLEL = Option.value(
+            "N", "sequences decoded together in the tg tests (default 1: llama-bench's)", "-np", "--parallel");
     static final Option OUTPUT = Option.value("FORMAT", "md (default), json or jsonl", "-o", "--output");
 
     @Override
@@ -39,7 +48,7 @@ final class BenchCommand implements Command {
 
     @Override
     public List<Option> options() {
-        return List.of(MODEL, PROMPT, GEN, THREADS, REPETITIONS, OUTPUT);
+        return List.of(MODEL, PROMPT, GEN, THREADS, REPETITIONS, PARALLEL, OUTPUT);
     }
 
     @Override
@@ -49,6 +58,7 @@ final class BenchCommand implements Command {
         List<Integer> prompts = integers(args, PROMPT, 512, 0);
         List<Integer> gens = integers(args, GEN, 128, 0);
         List<Integer> threads = integers(args, THREADS, Runtime.getRuntime().availableProcessors(), 1);
+        List<Integer> parallel = integers(args, PARALLEL, 1, 1);
         int repetitions = args.integer(REPETITIONS, 5);
         if (repetitions < 1) {
             throw new UsageException("-r must be at least 1, got " + repetitions);
@@ -78,7 +88,14 @@ final class BenchCommand implements Command {
                             (System.nanoTime() - start) / 1e6,
                             t);
                     for (Benchmark.Test test : tests) {
-                        printer.row(path, model, Benchmark.run(model, test, repetitions, 1234));
+                        for (int np : test.nPrompt() == 0 ? parallel : List.of(1)) {
+                            printer.row(
+                                    path,
+                                    model,
+                                    np == 1
+                                            ? Benchmark.run(model, test, repetitions, 1234)
+                                            : ConcurrentBenchmark.run(model, np, test.nGen(), repetitions));
+                        }
                     }
                 }
             }
@@ -139,7 +156,7 @@ final class BenchCommand implements Command {
                 Benchmark.formatParameters(Benchmark.parameters(model)),
                 "CPU",
                 Integer.toString(r.threads()),
-                r.test().name(),
+                r.name(),
                 String.format(Locale.ROOT, "%.2f ± %.2f", r.avgTs(), r.stddevTs())
             });
         }
@@ -190,6 +207,7 @@ final class BenchCommand implements Command {
                     field("use_mmap", "true"),
                     field("n_prompt", Integer.toString(r.test().nPrompt())),
                     field("n_gen", Integer.toString(r.test().nGen())),
+                    field("n_parallel", Integer.toString(r.sequences())),
                     field(
                             "test_time",
                             quote(Instant.now().truncatedTo(ChronoUnit.SECONDS).toString())),

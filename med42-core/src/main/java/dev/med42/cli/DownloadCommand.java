@@ -35,7 +35,7 @@ final class DownloadCommand implements Command {
     private final BooleanSupplier terminal;
 
     DownloadCommand() {
-        this(System::getenv, () -> System.console() != null && System.console().isTerminal());
+        this(System::getenv, ProgressPrinter::stderrIsTerminal);
     }
 
     /** {@code environment} supplies HF_ENDPOINT and HF_TOKEN; {@code terminal} chooses a bar over lines. */

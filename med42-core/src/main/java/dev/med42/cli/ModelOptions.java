@@ -1,5 +1,6 @@
 package dev.med42.cli;
 
+import dev.med42.gguf.GGUFFile;
 import dev.med42.model.KVCacheType;
 import dev.med42.model.LlamaModel;
 import dev.med42.model.LlamaSession;
@@ -35,9 +36,16 @@ final class ModelOptions {
     static final List<Option> SAMPLING = List.of(
             TEMPERATURE, TOP_K, TOP_P, MIN_P, REPEAT_PENALTY, REPEAT_LAST_N, FREQUENCY_PENALTY, PRESENCE_PENALTY, SEED);
 
+    /** Files from this size on show their loading progress. */
+    static final long SHOW_PROGRESS_FROM = 1L << 30;
+
     private ModelOptions() {}
 
-    /** Loads the model named by {@code -m}, after warning about options this runtime ignores. */
+    /**
+     * Loads the model named by {@code -m}, after warning about options this runtime ignores, and reads its pages into
+     * memory as llama.cpp does, with progress on stderr when the file is at least {@link #SHOW_PROGRESS_FROM} (a 70B
+     * model takes minutes from a disk).
+     */
     static LlamaModel load(Arguments args, PrintStream err) throws Exception {
         if (args.has(GPU_LAYERS)) {
             err.println("warning: -ngl ignored: this runtime runs on the CPU only");
@@ -45,8 +53,35 @@ final class ModelOptions {
         Path path = args.requiredPath(MODEL);
         long start = System.nanoTime();
         LlamaModel model = LlamaModel.load(path, args.integer(THREADS, MatMul.defaultThreads()));
+        try {
+            prefetch(model.file(), err, ProgressPrinter.stderrIsTerminal(), PhysicalMemory.bytes());
+        } catch (RuntimeException | Error e) {
+            model.close();
+            throw e;
+        }
         err.printf(Locale.ROOT, "loaded %s in %.0f ms%n", path.getFileName(), (System.nanoTime() - start) / 1e6);
         return model;
+    }
+
+    /**
+     * Reads {@code file} into memory, showing progress when it is large; a file larger than the machine's memory is
+     * left to page in as it is used (reading it all would only evict its own start).
+     */
+    static void prefetch(GGUFFile file, PrintStream err, boolean terminal, long physicalMemory) {
+        long size = file.byteSize();
+        String name = file.path().getFileName().toString();
+        if (size > physicalMemory) {
+            err.println(name + ": " + InfoCommand.bytes(size) + " is more than this machine's memory ("
+                    + InfoCommand.bytes(physicalMemory) + "); its pages will be read from disk as they are used");
+            return;
+        }
+        if (size < SHOW_PROGRESS_FROM) {
+            file.prefetch(done -> {});
+            return;
+        }
+        var progress = new ProgressPrinter(err, terminal, System::nanoTime);
+        progress.onLoad(name, 0, size);
+        file.prefetch(done -> progress.onLoad(name, done, size));
     }
 
     /** A session with the context of {@code -c} (0 or absent: the model's) and the cache type of {@code -ctk}. */

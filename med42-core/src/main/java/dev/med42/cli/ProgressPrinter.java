@@ -9,7 +9,7 @@ import java.util.Optional;
 import java.util.function.LongSupplier;
 
 /**
- * Download progress on stderr: a bar redrawn in place ({@code \r}) on a terminal, otherwise a line when a
+ * Download and load progress on stderr: a bar redrawn in place ({@code \r}) on a terminal, otherwise a line when a
  * phase of a file starts, every {@link #LINE_INTERVAL} and when it ends, so that logs stay readable. Each
  * shows bytes done and total, the rate since the phase started and the time left at that rate.
  */
@@ -35,10 +35,24 @@ final class ProgressPrinter implements DownloadListener {
         this.nanoTime = nanoTime;
     }
 
+    /** Whether this process talks to a terminal, where a bar redrawn in place reads better than lines. */
+    static boolean stderrIsTerminal() {
+        return System.console() != null && System.console().isTerminal();
+    }
+
     @Override
     public void onProgress(String file, Phase phase, long done, long total) {
+        show(file, verb(phase), pastTense(phase), done, total);
+    }
+
+    /** A model file being read into memory (see {@link dev.med42.gguf.GGUFFile#prefetch}). */
+    void onLoad(String file, long done, long total) {
+        show(file, "loading", "loaded", done, total);
+    }
+
+    private void show(String file, String verb, String pastTense, long done, long total) {
         long now = nanoTime.getAsLong();
-        String newKey = phase + " " + file;
+        String newKey = verb + " " + file;
         if (!newKey.equals(key) || done < lastDone) {
             endLine();
             key = newKey;
@@ -46,19 +60,19 @@ final class ProgressPrinter implements DownloadListener {
             startDone = done;
             lastShown = now;
             if (terminal) {
-                draw(file, phase, done, total, now);
+                draw(file, verb, done, total, now);
             } else {
-                err.println(file + ": " + verb(phase) + " " + InfoCommand.bytes(total)
+                err.println(file + ": " + verb + " " + InfoCommand.bytes(total)
                         + (done > 0 ? ", from " + InfoCommand.bytes(done) : ""));
             }
         }
         lastDone = done;
         if (done >= total) {
             if (terminal) {
-                draw(file, phase, done, total, now);
+                draw(file, verb, done, total, now);
                 endLine();
             } else {
-                err.println(file + ": " + pastTense(phase) + " " + InfoCommand.bytes(total - startDone) + " in "
+                err.println(file + ": " + pastTense + " " + InfoCommand.bytes(total - startDone) + " in "
                         + duration(Duration.ofNanos(now - startNanos))
                         + rate(done, now).map(r -> " (" + r + ")").orElse(""));
             }
@@ -66,7 +80,7 @@ final class ProgressPrinter implements DownloadListener {
         } else if (now - lastShown >= (terminal ? REDRAW_INTERVAL : LINE_INTERVAL).toNanos()) {
             lastShown = now;
             if (terminal) {
-                draw(file, phase, done, total, now);
+                draw(file, verb, done, total, now);
             } else {
                 err.println(file + ": " + status(done, total, now));
             }
@@ -89,10 +103,10 @@ final class ProgressPrinter implements DownloadListener {
         }
     }
 
-    private void draw(String file, Phase phase, long done, long total, long now) {
+    private void draw(String file, String verb, long done, long total, long now) {
         int filled = total == 0 ? BAR_WIDTH : (int) (BAR_WIDTH * (double) done / total);
         String bar = "#".repeat(filled) + ".".repeat(BAR_WIDTH - filled);
-        err.print("\r" + file + " " + verb(phase) + " [" + bar + "] " + status(done, total, now) + "   ");
+        err.print("\r" + file + " " + verb + " [" + bar + "] " + status(done, total, now) + "   ");
         err.flush();
         barOnScreen = true;
     }

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongConsumer;
 
 /**
  * An open GGUF model: its metadata, its tensor table, and its tensor data memory-mapped read-only. Nothing
@@ -33,6 +34,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * and every accessor is read-only.
  */
 public final class GGUFFile implements AutoCloseable {
+    private static final long PREFETCH_CHUNK = 64L << 20;
+
     private final Arena arena;
     private final List<GGUFShard> shards;
     private final List<GGUFTensorInfo> tensors;
@@ -129,6 +132,20 @@ public final class GGUFFile implements AutoCloseable {
             return shard.data(tensor);
         }
         return straddlingCopies.computeIfAbsent(tensor.name(), name -> shard.data(tensor));
+    }
+
+    /**
+     * Reads every page of the model's files into memory now, as llama.cpp does when it maps a model ({@code
+     * MAP_POPULATE}), so that the first tokens do not wait on the disk page by page. {@code progress} is told the bytes
+     * done, out of {@link #byteSize()}, after every 64 MiB.
+     */
+    public void prefetch(LongConsumer progress) {
+        long before = 0;
+        for (GGUFShard shard : shards) {
+            long offset = before;
+            shard.bytes().load(PREFETCH_CHUNK, done -> progress.accept(offset + done));
+            before += shard.bytes().byteSize();
+        }
     }
 
     /**

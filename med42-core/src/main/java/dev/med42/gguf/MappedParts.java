@@ -11,6 +11,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.LongConsumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -131,6 +132,22 @@ final class MappedParts {
 
     long byteSize() {
         return starts[starts.length - 1];
+    }
+
+    /**
+     * Reads every page of the mapping into memory, {@code chunk} bytes at a time, telling {@code progress} the bytes
+     * done after each chunk.
+     */
+    void load(long chunk, LongConsumer progress) {
+        long done = 0;
+        for (MemorySegment segment : segments) {
+            for (long offset = 0; offset < segment.byteSize(); offset += chunk) {
+                long length = Math.min(chunk, segment.byteSize() - offset);
+                segment.asSlice(offset, length).load();
+                done += length;
+                progress.accept(done);
+            }
+        }
     }
 
     /**

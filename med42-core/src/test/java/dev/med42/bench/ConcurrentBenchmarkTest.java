@@ -40,14 +40,14 @@ class ConcurrentBenchmarkTest {
                     .generatedTokens();
         }
 
-        ConcurrentBenchmark.Result result = ConcurrentBenchmark.run(model, 3, 8, 2);
+        Benchmark.Result result = ConcurrentBenchmark.run(model, 3, 8, 2);
 
         assertThat(result.sequences()).isEqualTo(3);
         assertThat(result.threads()).isEqualTo(1);
-        assertThat(result.generatedTokens()).containsExactly(3 * alone, 3 * alone);
+        assertThat(result.samplesTokens()).containsExactly(3 * alone, 3 * alone);
         assertThat(result.samplesNs()).hasSize(2).doesNotContain(0L);
-        assertThat(result.tokensPerSecond()).isPositive();
-        assertThat(ConcurrentBenchmark.describe(result)).startsWith("np 3  tg 8  t 1  ");
+        assertThat(result.avgTs()).isPositive();
+        assertThat(result.name()).isEqualTo("tg8 np3");
     }
 
     @Test

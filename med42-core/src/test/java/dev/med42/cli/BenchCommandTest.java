@@ -47,6 +47,22 @@ class BenchCommandTest {
     }
 
     @Test
+    void adds_a_generation_test_with_sequences_decoded_together_for_np() throws Exception {
+        CliRun run =
+                CliRun.of("bench", "-m", MODEL, "-p", "8", "-n", "4", "-t", "1", "-r", "1", "-np", "1,3", "-o", "json");
+        assertThat(run.status()).as(run.err()).isZero();
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> tests = (List<Map<String, Object>>) Json.parse(run.out());
+        assertThat(tests)
+                .extracting(t -> t.get("n_prompt") + "/" + t.get("n_gen") + "/" + t.get("n_parallel"))
+                .containsExactly("8/0/1", "0/4/1", "0/4/3");
+        assertThat(((Number) tests.get(2).get("avg_ts")).doubleValue()).isPositive();
+
+        CliRun table = CliRun.of("bench", "-m", MODEL, "-p", "0", "-n", "4", "-t", "1", "-r", "1", "-np", "2");
+        assertThat(table.out()).contains("|       tg4 np2 |");
+    }
+
+    @Test
     void rejects_a_test_without_tokens_and_an_unknown_format() {
         assertThat(CliRun.of("bench", "-m", MODEL, "-p", "0", "-n", "0").status())
                 .isEqualTo(2);

@@ -46,6 +46,22 @@ class ProgressPrinterTest {
     }
 
     @Test
+    void shows_a_model_being_loaded_the_same_way() {
+        var printer = new ProgressPrinter(err, false, () -> now);
+
+        printer.onLoad(F, 0, 100 * MiB);
+        at(Duration.ofSeconds(10));
+        printer.onLoad(F, 50 * MiB, 100 * MiB);
+        at(Duration.ofSeconds(20));
+        printer.onLoad(F, 100 * MiB, 100 * MiB);
+
+        assertThat(printed())
+                .isEqualTo(F + ": loading 100.00 MiB\n"
+                        + F + ": 50.0% (50.00 MiB of 100.00 MiB), 5.00 MiB/s, 10s left\n"
+                        + F + ": loaded 100.00 MiB in 20s (5.00 MiB/s)\n");
+    }
+
+    @Test
     void a_resumed_file_counts_its_rate_from_the_bytes_it_resumed_at() {
         var printer = new ProgressPrinter(err, false, () -> now);
 

@@ -125,6 +125,18 @@ class GGUFRawPartsTest {
     }
 
     @Test
+    void prefetch_reads_every_part_and_counts_up_to_the_whole_size() throws IOException {
+        Path stem = dir.resolve("model.gguf");
+        cut(STORIES, stem, new long[] {1000, 2000});
+        try (GGUFFile file = GGUFFile.open(stem)) {
+            var counts = new ArrayList<Long>();
+            file.prefetch(counts::add);
+            assertThat(counts).isSorted().hasSize(3).last().isEqualTo(file.byteSize());
+            assertThat(file.byteSize()).isEqualTo(Files.size(STORIES));
+        }
+    }
+
+    @Test
     void a_missing_middle_part_is_named() throws IOException {
         Path stem = dir.resolve("model.gguf");
         List<Path> parts = cut(STORIES, stem, new long[] {1000, 2000});
