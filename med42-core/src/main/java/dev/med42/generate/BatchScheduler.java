@@ -194,6 +194,19 @@ public final class BatchScheduler implements AutoCloseable {
         }
     }
 
+    /**
+     * Requests taken and not yet done, decoding or waiting: at most the slots plus the queue limit. (Waiting requests
+     * alone may exceed the queue limit for a moment: those about to take a slot freed since the last step.)
+     */
+    public int pendingRequests() {
+        lock.lock();
+        try {
+            return active.size() + waiting.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Requests waiting for a slot. */
     public int waitingRequests() {
         lock.lock();

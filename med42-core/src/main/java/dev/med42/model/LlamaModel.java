@@ -61,7 +61,7 @@ public final class LlamaModel implements AutoCloseable {
                 tokenizer = new SentencePieceTokenizer(Vocabulary.from(file.metadata()));
                 weights = LlamaWeights.load(file, config);
             } catch (IllegalArgumentException | UnsupportedOperationException e) {
-                throw new GGUFFormatException(path, 0, "not a usable Llama-2 model: " + e.getMessage());
+                throw new GGUFFormatException(file.path(), 0, "not a usable Llama-2 model: " + e.getMessage());
             }
             return new LlamaModel(file, config, weights, tokenizer, new MatMul(threads));
         } catch (IOException | RuntimeException | Error e) {

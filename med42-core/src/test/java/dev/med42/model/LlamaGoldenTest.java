@@ -49,15 +49,26 @@ class LlamaGoldenTest {
         try (LlamaModel model = LlamaModel.load(TestData.modelFile(modelName));
                 LlamaSession session = model.newSession(512, KVCacheType.F32)) {
             double tolerance = tolerance(model);
+            double worst = 0;
             float[][] logits = session.evaluate(golden.promptTokens(), true);
             for (int i = 0; i < logits.length; i++) {
-                assertClose(logits[i], golden.promptLogits()[i], tolerance, "prompt position " + i);
+                worst = Math.max(
+                        worst, assertClose(logits[i], golden.promptLogits()[i], tolerance, "prompt position " + i));
             }
             int[] gen = golden.genTokens();
             for (int j = 0; j + 1 < gen.length; j++) {
                 float[] step = session.step(gen[j]);
-                assertClose(step, golden.genLogits()[j], tolerance, "generation step " + j);
+                worst = Math.max(worst, assertClose(step, golden.genLogits()[j], tolerance, "generation step " + j));
             }
+            // The measured figure, for the README: the largest difference from llama.cpp over every position.
+            System.out.printf(
+                    java.util.Locale.ROOT,
+                    "golden %s %s: %d positions, largest |logit difference| %.2e (tolerance %.0e)%n",
+                    modelName,
+                    prompt,
+                    logits.length + Math.max(0, gen.length - 1),
+                    worst,
+                    tolerance);
         }
     }
 
@@ -96,7 +107,8 @@ class LlamaGoldenTest {
         }
     }
 
-    static void assertClose(float[] actual, float[] expected, double tolerance, String where) {
+    /** Checks one position and returns its largest difference. */
+    static double assertClose(float[] actual, float[] expected, double tolerance, String where) {
         double worst = 0;
         int at = 0;
         for (int i = 0; i < actual.length; i++) {
@@ -110,5 +122,6 @@ class LlamaGoldenTest {
         if (Golden.topGap(expected) > tolerance) {
             assertThat(Golden.argmax(actual)).as("%s: argmax", where).isEqualTo(Golden.argmax(expected));
         }
+        return worst;
     }
 }

@@ -42,17 +42,25 @@ public final class Load {
 
     /**
      * Runs {@code requests} requests, request {@code i} made by {@code request.apply(i)}, on {@code threads} threads,
-     * in order of {@code i}. A request still running at the deadline ends as a failed outcome "no answer within the
-     * deadline" (and is interrupted).
+     * in order of {@code i}. A client whose request was refused with 429 waits {@code refusalPause} before its next
+     * one, as a client honouring {@code Retry-After} would (a shorter wait keeps the test short). A request still
+     * running at the deadline ends as a failed outcome "no answer within the deadline" (and is interrupted).
      */
-    public static List<Outcome> run(int threads, int requests, Duration deadline, IntFunction<Outcome> request)
+    public static List<Outcome> run(
+            int threads, int requests, Duration deadline, Duration refusalPause, IntFunction<Outcome> request)
             throws InterruptedException {
         ExecutorService clients = Executors.newFixedThreadPool(threads);
         try {
             var futures = new ArrayList<Future<Outcome>>(requests);
             for (int i = 0; i < requests; i++) {
                 int index = i;
-                futures.add(clients.submit(() -> request.apply(index)));
+                futures.add(clients.submit(() -> {
+                    Outcome outcome = request.apply(index);
+                    if (outcome.status() == 429) {
+                        Thread.sleep(refusalPause);
+                    }
+                    return outcome;
+                }));
             }
             long end = System.nanoTime() + deadline.toNanos();
             var outcomes = new ArrayList<Outcome>(requests);
@@ -75,15 +83,21 @@ public final class Load {
 
     /** POSTs {@code body} and reads the whole answer (a JSON body or an event stream) within {@code timeout}. */
     public static Outcome post(HttpClient client, URI uri, String kind, byte[] body, Duration timeout) {
+        return send(
+                client,
+                kind,
+                HttpRequest.newBuilder(uri)
+                        .timeout(timeout)
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                        .build());
+    }
+
+    /** Sends {@code request} and reads the whole answer. */
+    public static Outcome send(HttpClient client, String kind, HttpRequest request) {
         long start = System.nanoTime();
         try {
-            HttpResponse<String> response = client.send(
-                    HttpRequest.newBuilder(uri)
-                            .timeout(timeout)
-                            .header("Content-Type", "application/json")
-                            .POST(HttpRequest.BodyPublishers.ofByteArray(body))
-                            .build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
             return new Outcome(kind, response.statusCode(), response.body(), System.nanoTime() - start, null);
         } catch (IOException e) {
             return Outcome.failed(kind, System.nanoTime() - start, e.toString());
@@ -95,7 +109,8 @@ public final class Load {
 
     /**
      * POSTs {@code body} over HTTP/1.1 on a socket of its own, reads until {@code marker} has arrived (the first event
-     * of a stream), and closes the connection: a client that goes away mid-answer. The status is the response's;
+     * of a stream), and closes the connection: a client that goes away mid-answer. ({@code Connection: close}, so that
+     * an answer without the marker, a refusal, ends the read instead of leaving the connection open for the next.) The status is the response's;
      * {@code problem} is set when the marker never came.
      */
     public static Outcome postThenDisconnect(URI uri, String kind, byte[] body, String marker, Duration timeout) {
@@ -104,7 +119,8 @@ public final class Load {
             socket.setSoTimeout((int) timeout.toMillis());
             OutputStream out = socket.getOutputStream();
             out.write(("POST " + uri.getRawPath() + " HTTP/1.1\r\nHost: " + uri.getHost() + ":" + uri.getPort()
-                            + "\r\nContent-Type: application/json\r\nAccept: text/event-stream\r\nContent-Length: "
+                            + "\r\nContent-Type: application/json\r\nAccept: text/event-stream\r\nConnection: close"
+                            + "\r\nContent-Length: "
                             + body.length + "\r\n\r\n")
                     .getBytes(StandardCharsets.US_ASCII));
             out.write(body);

@@ -15,11 +15,13 @@ import org.springframework.stereotype.Component;
  */
 @Component
 public class SummaryGate {
+    private final int capacity;
     private final Semaphore admitted;
     private final Semaphore running;
 
     public SummaryGate(SummarizerProperties properties) {
-        this.admitted = new Semaphore(properties.concurrency() + properties.queueCapacity());
+        this.capacity = properties.concurrency() + properties.queueCapacity();
+        this.admitted = new Semaphore(capacity);
         this.running = new Semaphore(properties.concurrency(), true);
     }
 
@@ -33,6 +35,11 @@ public class SummaryGate {
             throw new ModelBusyException();
         }
         return new Ticket();
+    }
+
+    /** The summaries admitted and not yet done: running and waiting. */
+    public int admitted() {
+        return capacity - admitted.availablePermits();
     }
 
     /** A place in the queue, then at the model. */
