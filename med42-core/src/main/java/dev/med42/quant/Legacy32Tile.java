@@ -183,8 +183,7 @@ final class Legacy32Tile {
         for (int t = from; t < to; t++) {
             for (int r = 0; r < rows; r++) {
                 int a = ((t - from) * ROWS + r) * 8;
-                out[t * outRows + row + r] = ((acc[a] + acc[a + 4]) + (acc[a + 2] + acc[a + 6]))
-                        + ((acc[a + 1] + acc[a + 5]) + (acc[a + 3] + acc[a + 7]));
+                out[t * outRows + row + r] = TileSums.laneTotal(acc, a);
             }
         }
     }

@@ -78,42 +78,16 @@ final class Q6_KTile {
             }
             for (int t = from; t < to; t++) {
                 int xo = t * columns + b * 256;
-                FloatVector a0 = FloatVector.zero(F256);
-                FloatVector a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0;
-                // two chains per row: the sums are exact integers, so their order is free
-                for (int k = 0; k < 256; k += 16) {
-                    FloatVector x0 = FloatVector.fromArray(F256, lanes, xo + k);
-                    FloatVector x1 = FloatVector.fromArray(F256, lanes, xo + k + 8);
-                    a0 = FloatVector.fromArray(F256, w, k).fma(x0, a0);
-                    b0 = FloatVector.fromArray(F256, w, k + 8).fma(x1, b0);
-                    a1 = FloatVector.fromArray(F256, w, 256 + k).fma(x0, a1);
-                    b1 = FloatVector.fromArray(F256, w, 256 + k + 8).fma(x1, b1);
-                    a2 = FloatVector.fromArray(F256, w, 512 + k).fma(x0, a2);
-                    b2 = FloatVector.fromArray(F256, w, 512 + k + 8).fma(x1, b2);
-                    a3 = FloatVector.fromArray(F256, w, 768 + k).fma(x0, a3);
-                    b3 = FloatVector.fromArray(F256, w, 768 + k + 8).fma(x1, b3);
-                }
+                TileSums.blockLaneSums(w, lanes, xo, s.sums);
                 float dx = x.d[t * blocks + b];
                 int at = (t - from) * ROWS * 8;
-                a0.add(b0)
-                        .fma(FloatVector.broadcast(F256, dx * s.scales[0]), FloatVector.fromArray(F256, acc, at))
-                        .intoArray(acc, at);
-                a1.add(b1)
-                        .fma(FloatVector.broadcast(F256, dx * s.scales[1]), FloatVector.fromArray(F256, acc, at + 8))
-                        .intoArray(acc, at + 8);
-                a2.add(b2)
-                        .fma(FloatVector.broadcast(F256, dx * s.scales[2]), FloatVector.fromArray(F256, acc, at + 16))
-                        .intoArray(acc, at + 16);
-                a3.add(b3)
-                        .fma(FloatVector.broadcast(F256, dx * s.scales[3]), FloatVector.fromArray(F256, acc, at + 24))
-                        .intoArray(acc, at + 24);
+                TileSums.addScaled(s.sums, dx, s.scales, acc, at);
             }
         }
         for (int t = from; t < to; t++) {
             for (int r = 0; r < rows; r++) {
                 int a = ((t - from) * ROWS + r) * 8;
-                out[t * outRows + row + r] = ((acc[a] + acc[a + 4]) + (acc[a + 2] + acc[a + 6]))
-                        + ((acc[a + 1] + acc[a + 5]) + (acc[a + 3] + acc[a + 7]));
+                out[t * outRows + row + r] = TileSums.laneTotal(acc, a);
             }
         }
     }

@@ -53,6 +53,7 @@ public final class TileKernels {
         final int[] minsEven = new int[ROWS * 4];
         final int[] minsOdd = new int[ROWS * 4];
         final short[] shortMins = new short[ROWS * 16];
+        final float[] sums = new float[ROWS * 8];
         float[] acc = new float[0];
         float[] accMins = new float[0];
 
