@@ -13,13 +13,17 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 import java.util.function.IntFunction;
+import java.util.stream.Collectors;
 
 /**
  * A load driver for servers on loopback, for the load and soak tests of the server and the samples: a fixed number of
@@ -147,6 +151,33 @@ public final class Load {
         } catch (IOException e) {
             return Outcome.failed(kind, System.nanoTime() - start, e.toString());
         }
+    }
+
+    /** What {@code check} finds wrong with each outcome (null: nothing), as {@code "kind status: problem"}. */
+    public static List<String> problems(List<Outcome> outcomes, Function<Outcome, String> check) {
+        var problems = new ArrayList<String>();
+        for (Outcome o : outcomes) {
+            String problem = check.apply(o);
+            if (problem != null) {
+                problems.add(o.kind() + " " + o.status() + ": " + problem);
+            }
+        }
+        return problems;
+    }
+
+    /** How many outcomes of each kind (up to its {@code :}) ended with each status: {@code "chat 429" -> 32}. */
+    public static Map<String, Long> countByKindAndStatus(List<Outcome> outcomes) {
+        return outcomes.stream()
+                .collect(Collectors.groupingBy(
+                        o -> o.kind().replaceFirst(":.*", "") + " " + o.status(), TreeMap::new, Collectors.counting()));
+    }
+
+    /** The times of the answered requests: status 200, of a kind that names its input ({@code "chat:3"}). */
+    public static List<Long> answeredNanos(List<Outcome> outcomes) {
+        return outcomes.stream()
+                .filter(o -> o.status() == 200 && o.kind().contains(":"))
+                .map(Outcome::nanos)
+                .toList();
     }
 
     /** The {@code p}-th percentile (0 to 100) of {@code nanos}, nearest rank, in milliseconds. */

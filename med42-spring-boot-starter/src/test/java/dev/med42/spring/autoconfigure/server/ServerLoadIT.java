@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -123,21 +122,10 @@ class ServerLoadIT {
         double seconds = (System.nanoTime() - start) / 1e9;
         watcher.interrupt();
 
-        var problems = new ArrayList<String>();
         AtomicInteger generated = new AtomicInteger();
-        for (Outcome o : outcomes) {
-            String problem = check(o, alone, generated);
-            if (problem != null) {
-                problems.add(o.kind() + " " + o.status() + ": " + problem);
-            }
-        }
-        Map<String, Long> byStatus = outcomes.stream()
-                .collect(Collectors.groupingBy(
-                        o -> o.kind().replaceFirst(":.*", "") + " " + o.status(), Collectors.counting()));
-        List<Long> answered = outcomes.stream()
-                .filter(o -> o.status() == 200 && o.kind().contains(":"))
-                .map(Outcome::nanos)
-                .toList();
+        List<String> problems = Load.problems(outcomes, o -> check(o, alone, generated));
+        Map<String, Long> byStatus = Load.countByKindAndStatus(outcomes);
+        List<Long> answered = Load.answeredNanos(outcomes);
         System.out.printf(
                 "ServerLoadIT: %d requests in %.1f s (%.1f/s), %d answered (%.1f/s, %.0f tokens/s), p50 %.1f ms, p99"
                         + " %.1f ms; busiest: %d decoding, %d decoding or waiting; heap after GC: idle %.1f MB, after 500 %.1f MB,"

@@ -15,7 +15,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -105,20 +104,9 @@ class SummarizerLoadIT {
         double seconds = (System.nanoTime() - start) / 1e9;
         watcher.interrupt();
 
-        List<String> problems = new ArrayList<>();
-        for (Outcome o : outcomes) {
-            String problem = check(o, alone);
-            if (problem != null) {
-                problems.add(o.kind() + " " + o.status() + ": " + problem);
-            }
-        }
-        Map<String, Long> byStatus = outcomes.stream()
-                .collect(Collectors.groupingBy(
-                        o -> o.kind().replaceFirst(":.*", "") + " " + o.status(), Collectors.counting()));
-        List<Long> answered = outcomes.stream()
-                .filter(o -> o.status() == 200 && o.kind().contains(":"))
-                .map(Outcome::nanos)
-                .toList();
+        List<String> problems = Load.problems(outcomes, o -> check(o, alone));
+        Map<String, Long> byStatus = Load.countByKindAndStatus(outcomes);
+        List<Long> answered = Load.answeredNanos(outcomes);
         System.out.printf(
                 "SummarizerLoadIT: %d requests in %.1f s (%.1f/s), %d summaries (%.1f/s), p50 %.1f ms, p99 %.1f ms;"
                         + " busiest queue: %d; heap after GC: idle %.1f MB, after 500 %.1f MB, after 1000 %.1f MB; %s%n",
