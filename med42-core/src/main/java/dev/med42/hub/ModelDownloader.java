@@ -1,5 +1,6 @@
 package dev.med42.hub;
 
+import dev.med42.http.StallGuard;
 import dev.med42.hub.DownloadException.Reason;
 import dev.med42.hub.DownloadListener.Phase;
 import dev.med42.hub.QuantSelector.Layout;
@@ -312,17 +313,17 @@ public final class ModelDownloader {
         listener.onProgress(path, Phase.DOWNLOADING, position, size);
         byte[] buffer = new byte[BUFFER];
         try (StallGuard guard = new StallGuard(body, hub.stallTimeout())) {
+            InputStream guarded = guard.body();
             while (true) {
                 int n;
                 try {
-                    n = body.read(buffer);
+                    n = guarded.read(buffer);
                 } catch (IOException e) {
                     throw guard.stalled() ? stalled(path, position) : e;
                 }
                 if (n < 0) {
                     break;
                 }
-                guard.progress();
                 if (position + n > size) {
                     throw new DownloadException(
                             Reason.SIZE_MISMATCH,

@@ -9,6 +9,7 @@ import dev.med42.chat.Disclaimer;
 import dev.med42.chat.Med42ChatTemplate;
 import dev.med42.chat.Prompt;
 import dev.med42.generate.GenerationOptions;
+import dev.med42.http.StallGuard;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,4 +1,4 @@
-package dev.med42.langchain4j;
+package dev.med42.http;
 
 import java.io.FilterInputStream;
 import java.io.IOException;
@@ -6,25 +6,26 @@ import java.io.InputStream;
 import java.time.Duration;
 
 /**
- * Closes a response body that has delivered nothing for the read timeout, so that a stalled stream fails instead of
- * hanging: the JDK client's own timeout ends when the headers arrive. Closing the body makes a blocked read throw;
- * {@link #stalled()} then tells why.
+ * Closes an HTTP response body that has delivered nothing for a while, so that a stalled download or stream fails
+ * instead of hanging: the JDK client's own timeout ends when the headers arrive. Closing the body makes a blocked read
+ * throw; {@link #stalled()} then tells why. Used by the Hugging Face downloader and the adapter's remote engine.
  */
-final class StallGuard implements AutoCloseable {
+public final class StallGuard implements AutoCloseable {
     private final InputStream body;
     private final long timeoutNanos;
     private final Thread watcher;
     private volatile long lastProgress = System.nanoTime();
     private volatile boolean stalled;
 
-    StallGuard(InputStream body, Duration timeout) {
+    /** Starts watching {@code body}: it is closed once {@code timeout} passes without a read returning. */
+    public StallGuard(InputStream body, Duration timeout) {
         this.body = body;
         this.timeoutNanos = timeout.toNanos();
         this.watcher = Thread.ofVirtual().name("med42-stall-guard").start(this::watch);
     }
 
     /** The body; every read that returns bytes counts as progress. */
-    InputStream body() {
+    public InputStream body() {
         return new FilterInputStream(body) {
             @Override
             public int read() throws IOException {
@@ -54,14 +55,14 @@ final class StallGuard implements AutoCloseable {
                 Thread.sleep(Duration.ofNanos(timeoutNanos - idle));
             }
         } catch (InterruptedException done) {
-            // the response ended first
+            // the transfer ended first
         } catch (IOException ignored) {
             // closing failed: the read fails or ends by itself
         }
     }
 
     /** Whether the body was closed for delivering nothing in time. */
-    boolean stalled() {
+    public boolean stalled() {
         return stalled;
     }
 
