@@ -119,16 +119,8 @@ public final class Benchmark {
         }
         Random random = new Random(seed);
         long[] samples = new long[repetitions];
-        CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
-        boolean watchJit = jit != null && jit.isCompilationTimeMonitoringSupported();
         try (LlamaSession session = model.newSession(test.tokens(), KVCacheType.F16)) {
-            for (int w = 0; w < MAX_WARMUPS; w++) {
-                long compiled = watchJit ? jit.getTotalCompilationTime() : 0;
-                once(session, test, random);
-                if (!watchJit || jit.getTotalCompilationTime() - compiled < SETTLED_COMPILE_MILLIS) {
-                    break;
-                }
-            }
+            warmUp(() -> once(session, test, random));
             for (int r = 0; r < repetitions; r++) {
                 samples[r] = once(session, test, random);
             }
@@ -136,6 +128,19 @@ public final class Benchmark {
         int[] tokens = new int[repetitions];
         Arrays.fill(tokens, test.tokens());
         return new Result(test, model.threads(), 1, samples, tokens);
+    }
+
+    /** Runs {@code test} until a run during which the JIT compiled little, at most {@value #MAX_WARMUPS} times. */
+    static void warmUp(Runnable test) {
+        CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+        boolean watchJit = jit != null && jit.isCompilationTimeMonitoringSupported();
+        for (int w = 0; w < MAX_WARMUPS; w++) {
+            long compiled = watchJit ? jit.getTotalCompilationTime() : 0;
+            test.run();
+            if (!watchJit || jit.getTotalCompilationTime() - compiled < SETTLED_COMPILE_MILLIS) {
+                break;
+            }
+        }
     }
 
     /** One run of the test from an empty cache, in nanoseconds. */

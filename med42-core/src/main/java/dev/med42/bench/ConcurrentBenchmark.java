@@ -15,12 +15,12 @@ import java.util.concurrent.ExecutionException;
  * Aggregate generation speed of several sequences decoded together by the {@link BatchScheduler} (continuous
  * batching), in the spirit of llama-batched-bench's {@code S_TG}: {@code sequences} sequences, each from an empty
  * cache holding only BOS, generate {@code nGen} tokens greedily in lockstep, and the speed is every generated token
- * over the wall time from submission to the last result. That time also holds the one step that evaluates the BOS
+ * over the wall time from submission to the last result (which includes starting and closing the scheduler). That time also holds the one step that evaluates the BOS
  * tokens, so the figure errs low by one step in {@code nGen + 1}.
  *
  * <p>A sequence that meets EOS ends early (random weights rarely choose it); the speed counts the tokens actually
- * generated. Each repetition gets a new scheduler, so no sequence reuses another's cache; the first run is a warm-up
- * for the JIT and is not timed.
+ * generated. Each repetition gets a new scheduler, so no sequence reuses another's cache; it is warmed up as
+ * {@link Benchmark} is, until the JIT settles, untimed.
  */
 public final class ConcurrentBenchmark {
     private ConcurrentBenchmark() {}
@@ -39,26 +39,31 @@ public final class ConcurrentBenchmark {
         GenerationOptions options =
                 new GenerationOptions(SamplingParameters.defaults().withTemperature(0), nGen, List.of());
         BatchScheduler.Options slots = new BatchScheduler.Options(sequences, nGen + 1, KVCacheType.F16, sequences, 0);
+        Benchmark.warmUp(() -> once(model, sequences, bos, options, slots));
         long[] samples = new long[repetitions];
         int[] tokens = new int[repetitions];
-        for (int i = -1; i < repetitions; i++) {
-            try (BatchScheduler scheduler = new BatchScheduler(model, slots)) {
-                long start = System.nanoTime();
-                List<BatchScheduler.Request> requests = new ArrayList<>();
-                for (int s = 0; s < sequences; s++) {
-                    requests.add(scheduler.submit(new int[] {bos}, options, TokenListener.NONE));
-                }
-                int generated = 0;
-                for (BatchScheduler.Request request : requests) {
-                    generated += await(request).generatedTokens();
-                }
-                if (i >= 0) {
-                    samples[i] = System.nanoTime() - start;
-                    tokens[i] = generated;
-                }
-            }
+        for (int i = 0; i < repetitions; i++) {
+            long start = System.nanoTime();
+            tokens[i] = once(model, sequences, bos, options, slots);
+            samples[i] = System.nanoTime() - start;
         }
         return new Benchmark.Result(new Benchmark.Test(0, nGen), model.threads(), sequences, samples, tokens);
+    }
+
+    /** One run: every sequence submitted at once, then awaited; the tokens they generated. */
+    private static int once(
+            LlamaModel model, int sequences, int bos, GenerationOptions options, BatchScheduler.Options slots) {
+        try (BatchScheduler scheduler = new BatchScheduler(model, slots)) {
+            List<BatchScheduler.Request> requests = new ArrayList<>();
+            for (int s = 0; s < sequences; s++) {
+                requests.add(scheduler.submit(new int[] {bos}, options, TokenListener.NONE));
+            }
+            int generated = 0;
+            for (BatchScheduler.Request request : requests) {
+                generated += await(request).generatedTokens();
+            }
+            return generated;
+        }
     }
 
     private static GenerationResult await(BatchScheduler.Request request) {

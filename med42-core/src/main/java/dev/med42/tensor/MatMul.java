@@ -19,7 +19,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * activations to stay in the core's cache: each weight row is read from memory once per group and dotted with every
  * token of it, so a prompt is a matrix-matrix product and one token ({@code N = 1}) is a plain matrix-vector product.
  *
- * <p>Where the weight type has a {@link TileKernels tile kernel}, products of two tokens or more go through it instead:
+ * <p>Where the weight type has a {@link TileKernels tile kernel}, products of {@link #TILE_MIN_TOKENS} tokens or more go
+ * through it instead:
  * four rows at a time, each weight block decoded once for the whole group. It computes the row kernel's bits (see
  * there), so every output is the same whatever the thread count, the token count or the group it falls in.
  *
@@ -37,6 +38,14 @@ public final class MatMul implements AutoCloseable {
 
     /** Tile kernels read activations as floats and keep the decoded weights in L1: groups may fill more of L2. */
     private static final int TILE_GROUP_BYTES = 512 * 1024;
+
+    /**
+     * The fewest tokens a tile kernel takes; fewer go row by row. Decoding a block costs the tile about four row-kernel
+     * passes for Q4_K, so it pays from about ten tokens (two to four for Q6_K and Q8_0): at 2 and 4 tokens, the row
+     * kernels were 1.2 to 2.2 times as fast (TinyLlama's shape, `bench -np 2,4`). Decode batches stay row by row, prompts
+     * go to tiles. The bits are the same either way.
+     */
+    static final int TILE_MIN_TOKENS = 8;
 
     private final WorkerPool pool;
     private final Product product = new Product();
@@ -187,7 +196,7 @@ public final class MatMul implements AutoCloseable {
             for (int i = 0; i < count; i++) {
                 WeightMatrix w = matrices[i];
                 kernels[i] = Kernels.rowKernel(w.type());
-                tiles[i] = input.tokens() > 1 ? TileKernels.tileKernel(w.type()) : null;
+                tiles[i] = input.tokens() >= TILE_MIN_TOKENS ? TileKernels.tileKernel(w.type()) : null;
                 int tokenBytes = input.columns() * (input.type().isQuantized() ? Short.BYTES : Float.BYTES);
                 groups[i] = Math.max(
                         1,
