@@ -21,6 +21,23 @@ import jdk.incubator.vector.IntVector;
 final class Q4_KTile {
     private Q4_KTile() {}
 
+    /**
+     * Reads the header of row {@code r}'s block at {@code block} (Q4_K's and Q5_K's are the same: d, dmin, twelve bytes
+     * of 6-bit scales and mins) into the scratch: the block scale, the mins as {@code Q4_KVector} pairs them. Returns
+     * the eight sub-block scales, a byte each.
+     */
+    static long header(MemorySegment data, long block, int r, TileKernels.Scratch s) {
+        s.scales[r] = Float.float16ToFloat(data.get(SHORT_LE, block));
+        float dmin = Float.float16ToFloat(data.get(SHORT_LE, block + 2));
+        long mins = KScales.k4Mins(data, block + 4);
+        for (int m = 0; m < 4; m++) {
+            s.mins[4 * r + m] = dmin;
+            s.minsEven[4 * r + m] = KScales.at(mins, 2 * m);
+            s.minsOdd[4 * r + m] = KScales.at(mins, 2 * m + 1);
+        }
+        return KScales.k4Scales(data, block + 4);
+    }
+
     static void multiply(
             MemorySegment data,
             long rowBytes,
@@ -44,15 +61,7 @@ final class Q4_KTile {
         for (int b = 0; b < blocks; b++) {
             for (int r = 0; r < ROWS; r++) {
                 long block = (row + Math.min(r, rows - 1)) * rowBytes + (long) b * Q4_K.BLOCK_BYTES;
-                s.scales[r] = Float.float16ToFloat(data.get(SHORT_LE, block));
-                float dmin = Float.float16ToFloat(data.get(SHORT_LE, block + 2));
-                long sc = KScales.k4Scales(data, block + 4);
-                long mins = KScales.k4Mins(data, block + 4);
-                for (int m = 0; m < 4; m++) {
-                    s.mins[4 * r + m] = dmin;
-                    s.minsEven[4 * r + m] = KScales.at(mins, 2 * m);
-                    s.minsOdd[4 * r + m] = KScales.at(mins, 2 * m + 1);
-                }
+                long sc = header(data, block, r, s);
                 for (int j = 0, o = 256 * r; j < 4; j++, o += 64, sc >>>= 16) {
                     // 32 bytes: sub-block 2j in the low nibbles, 2j + 1 in the high ones
                     IntVector q = IntVector.fromMemorySegment(I256, data, block + 16 + 32 * j, LE);

@@ -1,6 +1,5 @@
 package dev.med42.quant;
 
-import static dev.med42.quant.Blocks.SHORT_LE;
 import static dev.med42.quant.TileKernels.ROWS;
 import static dev.med42.quant.VectorLanes.I256;
 import static dev.med42.quant.VectorLanes.LE;
@@ -44,15 +43,7 @@ final class Q5_KTile {
         for (int b = 0; b < blocks; b++) {
             for (int r = 0; r < ROWS; r++) {
                 long block = (row + Math.min(r, rows - 1)) * rowBytes + (long) b * Q5_K.BLOCK_BYTES;
-                s.scales[r] = Float.float16ToFloat(data.get(SHORT_LE, block));
-                float dmin = Float.float16ToFloat(data.get(SHORT_LE, block + 2));
-                long sc = KScales.k4Scales(data, block + 4);
-                long mins = KScales.k4Mins(data, block + 4);
-                for (int m = 0; m < 4; m++) {
-                    s.mins[4 * r + m] = dmin;
-                    s.minsEven[4 * r + m] = KScales.at(mins, 2 * m);
-                    s.minsOdd[4 * r + m] = KScales.at(mins, 2 * m + 1);
-                }
+                long sc = Q4_KTile.header(data, block, r, s);
                 // bit s of qh[p] is the fifth bit of weight p of sub-block s
                 IntVector qh = IntVector.fromMemorySegment(I256, data, block + 16, LE);
                 for (int j = 0, o = 256 * r; j < 4; j++, o += 64, sc >>>= 16) {
